@@ -66,3 +66,58 @@ def world(db):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is right for production and far too slow for thousands of test logins."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# -- browser tests (Playwright driving Debian's chromium; never `playwright install`) -------
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def artifacts():
+    """Folder for screenshots a person looks at (kept by CI as test artifacts)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _audit_append_only(request):
+    """Keep the append-only triggers on during every database test; drop them only so that
+    a transactional test's teardown can flush its tables."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names
+    if not (marker or transactional or "db" in names):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    from audit.db import drop_triggers, install_triggers
+
+    install_triggers(connection)
+    yield
+    if transactional:
+        drop_triggers(connection)

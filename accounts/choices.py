@@ -8,6 +8,8 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "上级党组织审核人"
     INSPECTOR = "inspector", "纪委/组织部"
     OPERATOR = "operator", "业务管理员"
+    LEADER = "leader", "班子成员"
+    MAIN_LEADER = "main_leader", "主要负责人"
     SYSADMIN = "sysadmin", "系统管理员"
     SECADMIN = "secadmin", "安全管理员"
     AUDITADMIN = "auditadmin", "审计管理员"

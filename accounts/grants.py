@@ -31,14 +31,17 @@ def load_grants(user) -> tuple[Grant, ...]:
         return ()
     from django.db.models import Prefetch
 
-    from organizations.models import Member, Position, PositionKind
+    from organizations.models import LeadingTeamMembership, Member, Position, PositionKind
 
     today = timezone.localdate()
     grants = [Grant(a.role, a.organization_id, a.organization.path, a.office) for a in user.role_assignments.active(today).select_related("organization")]
     member = (
         Member.objects.filter(user=user, is_active=True)
         .select_related("organization")
-        .prefetch_related(Prefetch("positions", queryset=Position.objects.select_related("organization")))
+        .prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("organization")),
+            Prefetch("team_memberships", queryset=LeadingTeamMembership.objects.select_related("team__organization")),
+        )
         .first()
     )
     if member is not None:
@@ -49,6 +52,11 @@ def load_grants(user) -> tuple[Grant, ...]:
                 continue
             role = Role.SECRETARY if position.kind == PositionKind.SECRETARY else Role.COMMITTEE_MEMBER
             grants.append(Grant(role, position.organization_id, position.organization.path, source="position"))
+        # 班子成员 / 主要负责人 of a leading team act for the team's organization (DL).
+        for seat in member.team_memberships.all():
+            if seat.started_on <= today and (seat.ended_on is None or seat.ended_on >= today):
+                team_org = seat.team.organization
+                grants.append(Grant(Role.MAIN_LEADER if seat.is_main_leader else Role.LEADER, team_org.pk, team_org.path, source="team"))
     user._grants_cache = tuple(dict.fromkeys(grants))
     return user._grants_cache
 

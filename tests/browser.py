@@ -1,0 +1,32 @@
+"""Helpers for Playwright tests against `live_server` (mark tests `browser` and `django_db(transaction=True)`)."""
+
+from tests.factories import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def log_in(page, live_server, username, password=PASSWORD):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def assert_no_horizontal_scroll(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    assert width <= viewport, f"page is {width}px wide in a {viewport}px viewport"
+
+
+def small_tap_targets(page, minimum=44):
+    """Visible links and buttons smaller than `minimum` px in both directions (inline text links excluded)."""
+    return page.evaluate(
+        """(min) => [...document.querySelectorAll('button, [role=button], input[type=submit], summary, nav a, .pagination a')]
+            .filter(el => el.offsetParent !== null)
+            .map(el => [el.textContent.trim().slice(0, 20), el.getBoundingClientRect()])
+            .filter(([t, r]) => r.height < min && r.width < min)
+            .map(([t]) => t)""",
+        minimum,
+    )
