@@ -40,6 +40,16 @@ EXPECTED: dict[str | None, set[tuple[str, str]]] = {
 }
 
 
+def expect(perm: str, allowed: set[tuple[str, str]]) -> None:
+    """Apps add the expected allow-set of their own permission codes from their matrix_cases.py."""
+    if perm in EXPECTED and EXPECTED[perm] != allowed:
+        raise ValueError(f"conflicting expectation for {perm}")
+    EXPECTED[perm] = allowed
+
+
+allow = _allow
+
+
 @dataclass
 class Case:
     url_name: str
