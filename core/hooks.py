@@ -1,0 +1,28 @@
+"""Explicit after-commit hooks between apps.
+
+Services that change anything a superior's dashboard, the reminders or the timeline depend
+on call `meeting_changed(meeting_id)`; `oversight` registers the refresher. This is a plain
+function call made by the service (visible at the call site), not a Django signal.
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+_MEETING_LISTENERS: list[Callable[[int], None]] = []
+
+
+def on_meeting_changed(listener: Callable[[int], None]) -> Callable[[int], None]:
+    if listener not in _MEETING_LISTENERS:
+        _MEETING_LISTENERS.append(listener)
+    return listener
+
+
+def meeting_changed(meeting_id: int) -> None:
+    """Call inside the service's transaction; listeners run once it commits."""
+
+    def run():
+        for listener in _MEETING_LISTENERS:
+            listener(meeting_id)
+
+    transaction.on_commit(run)
