@@ -24,7 +24,7 @@ class RectificationConfig(AppConfig):
         if register is not None:
             from .snapshot import contribute
 
-            register(contribute)
+            register("rectification", contribute)
 
 
 AUDIT_ACTIONS = {

@@ -46,6 +46,17 @@ def organization_for(user, org_pk):
     return Organization.objects.visible_to(user, PERM).filter(pk=org_pk).first()
 
 
+def top_organizations(user):
+    """The highest organizations whose ledger the user sees (the roots to drill down from)."""
+    from accounts.grants import load_grants
+    from accounts.permissions import PERMISSIONS
+
+    roles = PERMISSIONS[PERM]
+    paths = sorted({g.path for g in load_grants(user) if g.role in roles})
+    roots = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return Organization.objects.visible_to(user, PERM).filter(path__in=roots)
+
+
 def items(user, params: dict, organization=None, today=None):
     """The ledger rows `user` may see, filtered. Scoped by the permission map in SQL."""
     today = today or timezone.localdate()

@@ -30,6 +30,11 @@ def _d(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "（日期未记录）"
 
 
+def _sentence(text: str) -> str:
+    """A user's phrase as one sentence, whether or not they ended it with punctuation."""
+    return text.strip().rstrip("。；;，,. ") + "。"
+
+
 def _people(names: list[str]) -> str:
     return "、".join(names) if names else "无"
 
@@ -155,7 +160,7 @@ def _measures(meeting) -> tuple[str, dict]:
     if meeting.is_democratic_life:
         lines.append("班子针对查摆出的问题制定了整改方案，逐项明确整改目标、措施、责任和时限（整改方案见整改台账）；班子成员分别制定了个人整改措施。")
     for i, item in enumerate(items, 1):
-        lines.append(f"{i}. {item.goal}。措施：{item.measures}。责任：{item.responsible_display()}。时限：{_d(item.deadline)}前。")
+        lines.append(f"{i}. {_sentence(item.goal)}措施：{_sentence(item.measures)}责任：{item.responsible_display()}。时限：{_d(item.deadline)}前。")
     if not items:
         lines.append("（尚未确定整改事项。）")
     return "\n".join(lines), {"items": len(items)}
@@ -266,19 +271,22 @@ def personal_item_findings(meeting) -> list[Finding]:
 
 def circular_draft(meeting) -> dict:
     """DL-4.3.b: the circular's content generated from the report (situation + measures)."""
-    text = situation_text(meeting)
-    sections = text["sections"]
-    labels = text["headings"]
+    from .models import PublicBoard
+
+    sections = situation_text(meeting)["sections"]
     what = "民主生活会" if meeting.is_democratic_life else "组织生活会"
+    measures = "三、整改方案和措施" if meeting.is_democratic_life else "三、整改措施"
+    board = PublicBoard.objects.filter(organization_id=meeting.organization_id).only("supervision_contact").first()
+    channel = f"监督渠道：{board.supervision_contact}。" if board and board.supervision_contact else ""
     body = "\n\n".join(
         [
-            labels["basic"],
+            "一、会议基本情况",
             sections["basic"],
-            labels["problems"],
+            "二、查摆出的主要问题",
             sections["problems"],
-            labels["measures"],
+            measures,
             sections["measures"],
-            "欢迎干部群众对整改落实情况进行监督。",
+            f"欢迎干部群众对整改落实情况进行监督。{channel}",
         ]
     )
     return {"title": f"关于{meeting.organization.name}{meeting.year}年度{what}情况的通报", "content": body}

@@ -367,11 +367,10 @@ def ledger_view(request):
 
     form, params, organization, queryset = _ledger_query(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    children = (
-        Organization.objects.visible_to(request.user, ledger.PERM).filter(path__startswith=organization.path, depth=organization.depth + 1)
-        if organization
-        else []
-    )
+    if organization is not None:
+        children = Organization.objects.visible_to(request.user, ledger.PERM).filter(path__startswith=organization.path, depth=organization.depth + 1)
+    else:
+        children = ledger.top_organizations(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

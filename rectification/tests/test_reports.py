@@ -232,7 +232,7 @@ def test_DL_4_3_b_circular_generated_from_report_with_scope_and_form(world, clie
     main = leaders[0].user
     circular = report_services.circular_for(meeting)
     draft = report_services.fill_circular_draft(circular)
-    assert "一、会议基本情况" in draft["content"] and "四、整改方案和措施" in draft["content"]
+    assert "一、会议基本情况" in draft["content"] and "三、整改方案和措施" in draft["content"]
     circular = report_services.save_circular(circular, actor=main, version=circular.version, title=draft["title"], content=draft["content"], is_public=True)
     with pytest.raises(DomainError, match="通报范围、通报形式"):
         report_services.publish_circular(circular, actor=main)
@@ -270,3 +270,11 @@ def test_report_deadline_follows_the_rulebook_parameter(world, monkeypatch):
     monkeypatch.setattr(engine, "load", original)
     assert deadlines.report_due(meeting) == datetime.date(2026, 3, 16)
     assert timezone.localdate()  # keep the import used
+
+
+def test_OL_4_1_d_display_period_counts_working_days():
+    assert deadlines.add_working_days(datetime.date(2026, 11, 23), 5) == datetime.date(2026, 11, 27)  # Mon → Fri
+    assert deadlines.add_working_days(datetime.date(2026, 11, 26), 5) == datetime.date(2026, 12, 2)  # Thu → Wed
+    assert deadlines.add_working_days(datetime.date(2026, 11, 28), 5) == datetime.date(2026, 12, 4)  # Sat: starts counting Monday
+    assert deadlines.within_days(datetime.date(2026, 3, 20), 15) == datetime.date(2026, 4, 4)
+    assert deadlines.within_days(datetime.date(2026, 3, 20), 15, "exclusive") == datetime.date(2026, 4, 3)
