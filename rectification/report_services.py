@@ -111,7 +111,7 @@ def submit_report(report: Report, *, actor, note: str = "", on=None) -> ReportVe
         if locked.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
             raise DomainError("材料已经报送。")
         meeting = locked.meeting
-        sections = locked.sections or situation_text(meeting)["sections"]
+        sections = locked.sections or situation_text(meeting)
         findings = package_findings(locked, sections)
         if findings:
             raise DomainError("上报材料不齐全，不能报送。", findings=findings)

@@ -1,8 +1,9 @@
 """The 会议情况报告 drafted from the records, the package check, and the circular draft.
 
-`draft_situation(meeting)` is what the documents app renders as Word; the secretary edits the
+`draft_situation(meeting)` drafts the four sections from the records; the secretary edits the
 text before submission and the edited text is stored on the report and frozen in each
-`ReportVersion` (`situation_text` returns whichever is current).
+`ReportVersion`. `situation_text(meeting)` returns whichever is current: that is what the
+documents app should render as the Word 情况报告.
 """
 
 from __future__ import annotations
@@ -166,38 +167,46 @@ def _measures(meeting) -> tuple[str, dict]:
     return "\n".join(lines), {"items": len(items)}
 
 
-def draft_situation(meeting) -> dict:
-    """The four required sections of the 会议情况报告, drafted from the records (OL-4.2.b, DL-4.2.c).
-
-    Returns ``{"title", "headings": {key: heading}, "sections": {key: text}, "facts": {...}}``
-    with keys ``basic``, ``criticism``, ``problems``, ``measures``.
-    """
+def draft_document(meeting) -> dict:
+    """The automatic draft with everything around it: ``{"title", "headings", "sections", "facts"}``."""
     basic, basic_facts = _basic(meeting)
     criticism, criticism_facts = _criticism(meeting)
     problems, problem_facts = _problems(meeting)
     measures, measure_facts = _measures(meeting)
-    what = "民主生活会" if meeting.is_democratic_life else "组织生活会"
     return {
-        "title": f"{meeting.organization.name}关于召开{meeting.year}年度{what}情况的报告",
+        "title": situation_title(meeting),
         "headings": headings(meeting),
         "sections": {"basic": basic, "criticism": criticism, "problems": problems, "measures": measures},
         "facts": {**basic_facts, "criticism": criticism_facts, "problems": problem_facts, **measure_facts},
     }
 
 
-def situation_text(meeting) -> dict:
-    """The report text as it stands: the latest submitted version, else the secretary's edited
-    draft, else the automatic draft. Same shape as `draft_situation`."""
+def situation_title(meeting) -> str:
+    what = "民主生活会" if meeting.is_democratic_life else "组织生活会"
+    return f"{meeting.organization.name}关于召开{meeting.year}年度{what}情况的报告"
+
+
+def draft_situation(meeting) -> dict[str, str]:
+    """The four required sections of the 会议情况报告 drafted from the records (OL-4.2.b, DL-4.2.c):
+    ``{"basic", "criticism", "problems", "measures"}`` → text, paragraphs separated by "\n".
+    Text only a person can write is marked with `PLACEHOLDER` and blocks submission."""
+    return draft_document(meeting)["sections"]
+
+
+def situation_text(meeting) -> dict[str, str]:
+    """The report text as it stands — the secretary's edit (kept on the report and frozen in
+    each submitted version), else the automatic draft. Same keys as `draft_situation`; this is
+    what the Word 情况报告 should print."""
     from .models import Report
 
-    report = Report.objects.filter(meeting=meeting).first()
     draft = draft_situation(meeting)
+    report = Report.objects.filter(meeting=meeting).first()
     edited = (report.sections if report else None) or {}
     if report and report.current_number and not edited:
         version = report.versions.order_by("-number").first()
         edited = version.sections if version else {}
     if edited:
-        draft["sections"] = {key: edited.get(key, draft["sections"][key]) for key in SECTION_KEYS}
+        return {key: edited.get(key, draft[key]) for key in SECTION_KEYS}
     return draft
 
 
@@ -273,7 +282,7 @@ def circular_draft(meeting) -> dict:
     """DL-4.3.b: the circular's content generated from the report (situation + measures)."""
     from .models import PublicBoard
 
-    sections = situation_text(meeting)["sections"]
+    sections = situation_text(meeting)
     what = "民主生活会" if meeting.is_democratic_life else "组织生活会"
     measures = "三、整改方案和措施" if meeting.is_democratic_life else "三、整改措施"
     board = PublicBoard.objects.filter(organization_id=meeting.organization_id).only("supervision_contact").first()

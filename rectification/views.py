@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -169,7 +170,8 @@ def item_create(request, pk):
             _show_error(request, exc)
         else:
             return _save_and_maybe_finalize(request, item, "finalize" in request.POST)
-    return render(request, "rectification/item_form.html", {"meeting": meeting, "problem": problem, "form": form, "item": None})
+    back = reverse("rectification:meeting", args=[meeting.pk]) if manager else reverse("rectification:mine")
+    return render(request, "rectification/item_form.html", {"meeting": meeting, "problem": problem, "form": form, "item": None, "back": back})
 
 
 @never_cache
@@ -226,7 +228,8 @@ def item_edit(request, pk):
                 return _save_and_maybe_finalize(request, item, "finalize" in request.POST)
             messages.success(request, "已保存修改，修改记录已留存在台账中。")
             return redirect("rectification:item", pk=item.pk)
-    return render(request, "rectification/item_form.html", {"meeting": item.meeting, "problem": item.problem, "form": form, "item": item})
+    back = reverse("rectification:item", args=[item.pk])
+    return render(request, "rectification/item_form.html", {"meeting": item.meeting, "problem": item.problem, "form": form, "item": item, "back": back})
 
 
 def _item_action(request, pk, action, success, form_class=None, field=None):

@@ -22,7 +22,7 @@ from . import deadlines, report_services
 from .choices import CircularStatus, FilingStatus, ReportStatus
 from .forms import CircularForm, NoteForm, ReasonForm, ReportForm, UploadForm
 from .models import Report, ReportFiling, ReportVersion
-from .reports import latest_opinion_summary, package_findings, situation_text
+from .reports import headings, latest_opinion_summary, package_findings, situation_text, situation_title
 from .views import _show_error
 
 
@@ -49,10 +49,10 @@ def report_view(request, pk):
     if report is None and can_prepare:
         report = report_services.report_for(meeting)
     editable = can_prepare and report is not None and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-    sections = situation_text(meeting)
+    text = {"title": situation_title(meeting), "headings": headings(meeting), "sections": situation_text(meeting)}
     form = None
     if editable:
-        form = ReportForm(meeting, initial={**sections["sections"], "version": report.version})
+        form = ReportForm(meeting, initial={**text["sections"], "version": report.version})
     versions = []
     if report is not None:
         versions = list(
@@ -61,7 +61,7 @@ def report_view(request, pk):
             .prefetch_related("filings__decided_by", "filings__recipient_organization")
             .order_by("-number")
         )
-    findings = package_findings(report, report.sections or sections["sections"]) if editable else []
+    findings = package_findings(report, report.sections or text["sections"]) if editable else []
     filings_to_decide = set()
     for version in versions[:1]:
         for filing in version.filings.all():
@@ -70,7 +70,7 @@ def report_view(request, pk):
     context = {
         "meeting": meeting,
         "report": report,
-        "text": sections,
+        "text": text,
         "form": form,
         "upload_form": UploadForm() if editable else None,
         "findings": findings,
@@ -104,7 +104,7 @@ def report_save(request, pk):
     if "regenerate" in request.POST:
         from .reports import draft_situation
 
-        sections, version = draft_situation(meeting)["sections"], int(request.POST.get("version") or 0)
+        sections, version = draft_situation(meeting), int(request.POST.get("version") or 0)
     elif form.is_valid():
         sections, version = form.sections(), form.cleaned_data["version"]
     else:
@@ -126,7 +126,7 @@ def _rerender_context(request, meeting, report, form):
     return {
         "meeting": meeting,
         "report": report,
-        "text": situation_text(meeting),
+        "text": {"title": situation_title(meeting), "headings": headings(meeting), "sections": situation_text(meeting)},
         "form": form,
         "upload_form": UploadForm(),
         "findings": [],

@@ -13,7 +13,6 @@ from tests.browser import DESKTOP, PHONE, assert_no_horizontal_scroll, log_in
 from .factories import PNG, make_item, make_meeting, make_problem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-TODAY = timezone.localdate()
 
 
 def _fill(world):
@@ -41,10 +40,10 @@ def _fill(world):
             description="群众反映：" + goal[:12] + "方面存在不足。",
         )
         items.append(
-            make_item(problem=problem, goal=goal, measures=measures, responsible_member=person, deadline=TODAY + datetime.timedelta(days=days), status=status)
+            make_item(problem=problem, goal=goal, measures=measures, responsible_member=person, deadline=timezone.localdate() + datetime.timedelta(days=days), status=status)
         )
     services.report_progress(items[0], actor=world.secretary, note="已在居民群发布12月活动预告。", files=[services.Upload("预告截图.png", PNG)])
-    make_item(make_meeting(world.b2), goal="平安社区：完善网格员联系群众制度", deadline=TODAY + datetime.timedelta(days=20))
+    make_item(make_meeting(world.b2), goal="平安社区：完善网格员联系群众制度", deadline=timezone.localdate() + datetime.timedelta(days=20))
     services.publish_rectification(meeting, actor=world.secretary, form="网上公开页面、社区公示栏", scope="社区党员群众")
     board = services.board_for(world.b1)
     services.update_board(

@@ -16,7 +16,6 @@ from rulebook.snapshot import PreviousMeetingInfo
 from .factories import make_item, make_meeting, make_summary
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def test_DL_4_4_c_next_meeting_shows_last_meetings_items_and_status(world):
@@ -27,7 +26,7 @@ def test_DL_4_4_c_next_meeting_shows_last_meetings_items_and_status(world):
     make_meeting(world.b1, kind=MeetingKind.DEMOCRATIC_LIFE, year=2025, half=Half.NONE, held_on=datetime.date(2025, 9, 1))  # another kind
     make_item(old, goal="更早的事项")
     closed = make_item(last, goal="已完成的事项", status=ItemStatus.CLOSED)
-    overdue = make_item(last, goal="逾期的事项", deadline=TODAY - datetime.timedelta(days=3))
+    overdue = make_item(last, goal="逾期的事项", deadline=timezone.localdate() - datetime.timedelta(days=3))
     make_item(last, goal="草稿不算", status=ItemStatus.DRAFT)
     assert previous_meeting(current) == last
     assert previous_meeting(old) is None

@@ -196,3 +196,33 @@ def test_views_close_and_return_through_post_only(world, client):
     item.refresh_from_db()
     assert item.status == ItemStatus.CLOSED
     assert timezone.localdate(item.closed_at) == timezone.localdate()
+
+
+def test_OL_4_3_a_the_superior_supervises_items_with_notes(world, client):
+    item = make_item(make_meeting(world.b1))
+    services.add_inspection_note(item, actor=world.reviewer, note="请本月底前补齐台账")
+    for user in (world.secretary, world.reviewer2):
+        with pytest.raises(PermissionDenied):
+            services.add_inspection_note(item, actor=user, note="x")
+    client.force_login(world.secretary)
+    assert "请本月底前补齐台账" in client.get(reverse("rectification:item", args=[item.pk])).content.decode()
+
+
+def test_DL_4_4_a_b_inspectors_oversee_dl_items_in_the_ledger(world, client):
+    team, leaders = make_leading_team(world.p1, size=2)
+    meeting = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, leading_team=team)
+    item = make_item(meeting, goal="班子整改方案第一项", responsible_member=leaders[1])
+    services.add_inspection_note(item, actor=world.inspector, note="纪委督查：进度滞后")
+    client.force_login(world.inspector_org)
+    response = client.get(reverse("rectification:ledger") + "?kind=democratic_life")
+    assert [i.goal for i in response.context["page"].object_list] == ["班子整改方案第一项"]
+    client.force_login(leaders[1].user)
+    assert "纪委督查：进度滞后" in client.get(reverse("rectification:item", args=[item.pk])).content.decode()
+
+
+def test_daily_task_flags_overdue_items(world):
+    from rectification.tasks import flag_overdue_items
+
+    make_item(make_meeting(world.b1), deadline=timezone.localdate() - datetime.timedelta(days=1))
+    assert flag_overdue_items.call() == 1
+    assert flag_overdue_items.call() == 0

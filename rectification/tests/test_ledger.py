@@ -17,7 +17,6 @@ from rectification.choices import ItemStatus, ProblemScope, ProblemSource
 from .factories import PNG, make_item, make_meeting, make_problem
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -48,9 +47,9 @@ def test_OL_4_3_b_each_user_sees_only_their_subtree(world, client, spread):
 
 def test_OL_4_3_b_ledger_filters(world, client):
     meeting = make_meeting(world.b1)
-    overdue = make_item(meeting, goal="逾期的", deadline=TODAY - datetime.timedelta(days=1))
-    make_item(meeting, goal="按期的", deadline=TODAY)
-    make_item(meeting, goal="已销号的", status=ItemStatus.CLOSED, deadline=TODAY - datetime.timedelta(days=9))
+    overdue = make_item(meeting, goal="逾期的", deadline=timezone.localdate() - datetime.timedelta(days=1))
+    make_item(meeting, goal="按期的", deadline=timezone.localdate())
+    make_item(meeting, goal="已销号的", status=ItemStatus.CLOSED, deadline=timezone.localdate() - datetime.timedelta(days=9))
     make_item(meeting, goal="草稿", status=ItemStatus.DRAFT)
     personal = make_item(meeting, goal="个人的", responsible_member=world.member_member)
     appraisal = make_item(problem=make_problem(meeting, source=ProblemSource.APPRAISAL), goal="测评的")
@@ -93,8 +92,8 @@ def test_OL_4_3_b_ledger_query_count_does_not_grow_with_items(world, client):
 
 def test_OL_4_3_b_export_is_a_proper_safe_workbook(world, client):
     meeting = make_meeting(world.b1)
-    make_item(meeting, goal='=HYPERLINK("http://x","点我")', measures="+1+cmd", deadline=TODAY - datetime.timedelta(days=3))
-    make_item(meeting, goal="按期推进", deadline=TODAY + datetime.timedelta(days=3))
+    make_item(meeting, goal='=HYPERLINK("http://x","点我")', measures="+1+cmd", deadline=timezone.localdate() - datetime.timedelta(days=3))
+    make_item(meeting, goal="按期推进", deadline=timezone.localdate() + datetime.timedelta(days=3))
     client.force_login(world.secretary)
     response = client.get(reverse("rectification:ledger_export") + "?overdue=")
     assert response.status_code == 200
@@ -109,7 +108,7 @@ def test_OL_4_3_b_export_is_a_proper_safe_workbook(world, client):
     injected = rows['=HYPERLINK("http://x","点我")']
     assert injected[6].data_type == "s" and injected[7].data_type == "s"
     deadline_col = header.index("完成时限")
-    assert injected[deadline_col].is_date and injected[deadline_col].value.date() == TODAY - datetime.timedelta(days=3)
+    assert injected[deadline_col].is_date and injected[deadline_col].value.date() == timezone.localdate() - datetime.timedelta(days=3)
     assert injected[0].fill.fgColor.rgb.endswith("FDECEA")  # overdue highlighted
     assert rows["按期推进"][header.index("是否逾期")].value in (None, "")
     assert not rows["按期推进"][0].fill.fgColor.rgb.endswith("FDECEA")
@@ -118,7 +117,7 @@ def test_OL_4_3_b_export_is_a_proper_safe_workbook(world, client):
 
 def test_ledger_page_shows_totals_and_overdue_rows(world, client):
     meeting = make_meeting(world.b1)
-    make_item(meeting, goal="逾期项", deadline=TODAY - datetime.timedelta(days=2))
+    make_item(meeting, goal="逾期项", deadline=timezone.localdate() - datetime.timedelta(days=2))
     client.force_login(world.secretary)
     body = client.get(reverse("rectification:ledger")).content.decode()
     assert "row-overdue" in body and "逾期 1" in body

@@ -27,7 +27,7 @@ def _complete(report, user):
     make_summary(meeting, user)
     report_services.upload_minutes_scan(report, actor=user, name="原始记录.pdf", data=PDF)
     report.refresh_from_db()
-    sections = reports.draft_situation(meeting)["sections"]
+    sections = reports.draft_situation(meeting)
     sections["criticism"] = sections["criticism"].replace(reports.PLACEHOLDER, "（").replace("（对批评与自我批评质量的评价。）", "批评开门见山，红脸出汗。")
     return report_services.save_report(report, actor=user, version=report.version, sections=sections)
 
@@ -46,8 +46,8 @@ def test_OL_4_2_b_draft_has_four_sections_from_the_records(world):
     make_problem(meeting, description="组织的问题甲")
     make_problem(meeting, scope=ProblemScope.PERSONAL, owner_member=world.member_member, description="个人的问题乙")
     make_item(problem=meeting.problems.first(), goal="整改目标丙")
-    draft = reports.draft_situation(meeting)
-    assert list(draft["sections"]) == ["basic", "criticism", "problems", "measures"]
+    draft = reports.draft_document(meeting)
+    assert list(reports.draft_situation(meeting)) == ["basic", "criticism", "problems", "measures"]
     assert list(draft["headings"].values()) == ["一、会议基本情况", "二、开展批评与自我批评情况", "三、检查出来的主要问题", "四、整改措施"]
     assert "2026年7月1日" in draft["sections"]["basic"]
     assert "自我批评1人次" in draft["sections"]["criticism"] and "相互批评1条" in draft["sections"]["criticism"] and "辣味足" in draft["sections"]["criticism"]
@@ -59,7 +59,7 @@ def test_OL_4_2_b_draft_has_four_sections_from_the_records(world):
 def test_DL_4_2_c_dl_report_has_plan_and_measures_heading(world):
     team, _ = make_leading_team(world.p1, size=2)
     meeting = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, leading_team=team)
-    draft = reports.draft_situation(meeting)
+    draft = reports.draft_document(meeting)
     assert draft["headings"]["measures"] == "四、整改方案和措施" and "整改方案" in draft["sections"]["measures"]
 
 
@@ -278,3 +278,19 @@ def test_OL_4_1_d_display_period_counts_working_days():
     assert deadlines.add_working_days(datetime.date(2026, 11, 28), 5) == datetime.date(2026, 12, 4)  # Sat: starts counting Monday
     assert deadlines.within_days(datetime.date(2026, 3, 20), 15) == datetime.date(2026, 4, 4)
     assert deadlines.within_days(datetime.date(2026, 3, 20), 15, "exclusive") == datetime.date(2026, 4, 3)
+
+
+def test_OL_4_2_b_situation_text_is_the_secretarys_edit_once_saved(world):
+    meeting, report = _ol(world)
+    assert reports.situation_text(meeting) == reports.draft_situation(meeting)
+    edited = {"basic": "改过的基本情况", "criticism": "改过的批评", "problems": "改过的问题", "measures": "改过的措施"}
+    report_services.save_report(report, actor=world.secretary, version=report.version, sections=edited)
+    assert reports.situation_text(meeting) == edited
+
+
+def test_DL_4_2_b_dl_package_needs_every_part(world):
+    meeting, leaders, report = _dl(world)
+    findings = reports.package_findings(report)
+    assert {"report.minutes_scan", "report.opinion_summary"} <= {f.rule_id for f in findings}
+    assert {f.clause_ids for f in findings if f.rule_id in ("report.minutes_scan", "report.opinion_summary")} == {("DL-4.2.b",)}
+    assert {f.clause_ids for f in findings if f.rule_id.startswith("report.section")} == {("DL-4.2.c",)}
