@@ -40,7 +40,14 @@ def _fill(world):
             description="群众反映：" + goal[:12] + "方面存在不足。",
         )
         items.append(
-            make_item(problem=problem, goal=goal, measures=measures, responsible_member=person, deadline=timezone.localdate() + datetime.timedelta(days=days), status=status)
+            make_item(
+                problem=problem,
+                goal=goal,
+                measures=measures,
+                responsible_member=person,
+                deadline=timezone.localdate() + datetime.timedelta(days=days),
+                status=status,
+            )
         )
     services.report_progress(items[0], actor=world.secretary, note="已在居民群发布12月活动预告。", files=[services.Upload("预告截图.png", PNG)])
     make_item(make_meeting(world.b2), goal="平安社区：完善网格员联系群众制度", deadline=timezone.localdate() + datetime.timedelta(days=20))
