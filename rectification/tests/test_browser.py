@@ -80,9 +80,7 @@ def test_ledger_public_page_and_my_items_at_desktop_and_phone(world, live_server
         assert_no_horizontal_scroll(page)
         page.screenshot(path=str(artifacts / f"issue8_ledger_{label}.png"), full_page=True)
         with page.expect_download() as download:
-            page.get_by_role("button", name="导出Excel").click() if page.get_by_role("button", name="导出Excel").count() else page.get_by_text(
-                "导出Excel"
-            ).click()
+            page.get_by_role("button", name="导出Excel").click()
         assert download.value.suggested_filename.endswith(".xlsx")
         context.close()
 
