@@ -3,6 +3,7 @@ by `python -m rulebook.tools.build_clauses`. Runtime reads only this committed c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,11 @@ class Clause:
     gap: str = ""
     basis: str = ""
     evidence: str = ""
+
+    @property
+    def section_label(self) -> str:
+        """The section heading in Chinese only: "OL-2 会前准备 (preparation)" → "OL-2 会前准备"."""
+        return re.sub(r"\s*\(.*\)\s*$", "", self.section).replace("Preamble", "序言")
 
     @property
     def meeting_kind(self) -> str:

@@ -483,6 +483,28 @@ def _finding(rule: Rule, result: Any, ctx: Context, overridden: bool) -> Finding
     )
 
 
+# How a message reads on the rules page, where no meeting fills in the values.
+PLACEHOLDERS = {
+    "n": "若干",
+    "start": "起始日",
+    "end": "截止日",
+    "due": "某日",
+    "latest": "某日",
+    "theme": "上级确定的主题",
+    "days": "实际",
+    "need": "规定",
+    "expected": "方案确定的顺序",
+}
+
+
+def describe(text: str, rulebook: Rulebook) -> str:
+    """A rule's message or hint with the rulebook's parameters filled in and the per-meeting
+    values named in words (for the rules page)."""
+    fields = _Keep({name: _show(value) for name, value in rulebook.params.items() if not isinstance(value, dict | list)})
+    fields.update(PLACEHOLDERS)
+    return string.Formatter().vformat(text, (), fields)
+
+
 def check(snapshot: MeetingSnapshot, rulebook: Rulebook) -> list[Finding]:
     """Run every rule of `rulebook` that applies to this meeting; pure (no ORM, no I/O)."""
     ctx = Context(snapshot, rulebook.params)

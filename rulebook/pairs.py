@@ -126,7 +126,7 @@ class Coverage:
 
     def missing_for(self, clause: str) -> tuple:
         found = [p.missing for p in self.parts if p.clause == clause]
-        return tuple(x for m in found for x in m)
+        return found[0] if len(found) == 1 else sum(found, ())
 
 
 def _new(clause: str, label: str, candidates: Iterable[Pair], taken: set[Pair], *, proposal: bool = False, last: bool = False) -> PairSet:
@@ -217,9 +217,12 @@ def plan_for(snapshot: MeetingSnapshot, params: dict) -> TalkPlan:
 def coverage(plan: TalkPlan, talks: Iterable[TalkInfo], *, until: date | None = None) -> Coverage:
     """Done / required per clause, and what is missing. Only held talks count, and with
     `until` only those held on or before it (OL-2.0: records after the meeting do not count)."""
-    held = [t for t in talks if t.held_on is not None and (until is None or t.held_on <= until)]
-    done_any = {(t.a, t.b) if t.a <= t.b else (t.b, t.a) for t in held}
-    special = [t for t in held if t.kind != "regular"]  # care and mediation talks are few
+    if until is None:
+        done_any = {(t.a, t.b) if t.a <= t.b else (t.b, t.a) for t in talks if t.held_on is not None}
+    else:
+        done_any = {(t.a, t.b) if t.a <= t.b else (t.b, t.a) for t in talks if t.held_on is not None and t.held_on <= until}
+    # Care and mediation talks are few: one more pass picks them out.
+    special = [t for t in talks if t.kind != "regular" and t.held_on is not None and (until is None or t.held_on <= until)]
     kinds = {ps.kind for ps in plan.pair_sets if ps.kind} | {q.kind for q in plan.quotas if q.kind}
     done_kind = {k: {(t.a, t.b) if t.a <= t.b else (t.b, t.a) for t in special if t.kind == k} for k in kinds}
 

@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.views import view_permission
 from organizations.models import Organization
 
-from . import catalogue, engine, services
+from . import catalogue, engine, samples, services, timeline
 from .constants import KIND_LABELS, PROPOSAL_LABEL, ROLE_LABELS, SEVERITY_LABELS, STAGE_LABELS, STEP_LABELS
 from .models import RulebookChoice
 
@@ -57,7 +57,10 @@ def _clause_rows(rb, kind):
     for clause in catalogue.clauses().values():
         if clause.meeting_kind != kind:
             continue
-        rows.append({"clause": clause, "rules": rules_by_clause.get(clause.id, []), "judgements": judged.get(clause.id, [])})
+        rules, judgements = rules_by_clause.get(clause.id, []), judged.get(clause.id, [])
+        # Proposals have no source text: show the Chinese wording the rulebook uses for them.
+        proposal_text = next((j.guidance for j in judgements if j.guidance), "") or (rules[0].hint if rules else "")
+        rows.append({"clause": clause, "rules": rules, "judgements": judgements, "proposal_text": proposal_text})
     return rows
 
 
@@ -88,8 +91,11 @@ def detail(request, slug, version=None):
     kind = request.GET.get("kind", "org_life")
     if kind not in KIND_LABELS:
         kind = "org_life"
-    rules = rb.rules_for(kind)
+    rules = [{"r": r, "message": engine.describe(r.message, rb), "hint": engine.describe(r.hint, rb)} for r in rb.rules_for(kind)]
+    example = samples.org_life() if kind == "org_life" else samples.democratic_life()
     context = {
+        "example_day": example.meeting_date,
+        "example": [o for o in timeline.timeline(example, rb) if o.due and not o.key.startswith("item.")],
         "rb": rb,
         "versions": engine.versions(slug),
         "kind": kind,
@@ -102,7 +108,7 @@ def detail(request, slug, version=None):
         "role_labels": ROLE_LABELS,
         "step_labels": STEP_LABELS,
         "proposal_label": PROPOSAL_LABEL,
-        "counts": {s: sum(r.severity == s for r in rules) for s in ("blocker", "warning", "info")},
+        "counts": {s: sum(x["r"].severity == s for x in rules) for s in ("blocker", "warning", "info")},
     }
     return render(request, "rulebook/detail.html", context)
 

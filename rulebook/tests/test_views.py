@@ -83,3 +83,30 @@ def test_choosing_again_updates_the_choice(world):
     choose_rulebook(world.p1, "district-2024", actor=world.operator)
     assert RulebookChoice.objects.get(organization=world.p1).slug == "district-2024"
     assert AuditEntry.objects.filter(action="rulebook.chosen").count() == 2
+
+
+def test_partials_render_findings_timeline_and_guidance(world):
+    """The templates other apps include: findings with clause links, timeline, guidance."""
+    from dataclasses import replace
+
+    from django.template.loader import render_to_string
+
+    from rulebook import samples, timeline
+
+    rb = engine.load()
+    snap = samples.democratic_life(stage="preparing")
+    snap = replace(snap, plan=replace(snap.plan, filed_offices=frozenset({"discipline"})), overrides=frozenset({"DL-2.2.c"}))
+    html = render_to_string("rulebook/_findings.html", {"findings": engine.check(replace(snap, talks=()), rb), "rulebook": rb})
+    assert "已豁免" in html and "提议，非本地制度原文" in html
+    assert reverse("rulebook:detail", kwargs={"slug": rb.slug, "version": rb.version}) + "?kind=democratic_life#clause-DL-2.2.c" in html
+    html = render_to_string("rulebook/_timeline.html", {"obligations": timeline.timeline(snap, rb), "ics_url": "/x.ics"})
+    assert "方案报上级纪委和组织部门" in html and "2024年12月5日" in html and "/x.ics" in html
+    html = render_to_string("rulebook/_guidance.html", {"guidance": engine.guidance_for("org_life", "criticism", rb)})
+    assert "抹开面子" in html and "OL-3.1.g" in html
+
+
+def test_rules_page_names_the_values_a_meeting_fills_in(client, world):
+    client.force_login(world.member)
+    html = client.get(reverse("rulebook:detail_latest", kwargs={"slug": "district-2024"}) + "?kind=democratic_life").content.decode()
+    assert "{n}" not in html and "{start}" not in html
+    assert "方案应在召开民主生活会15日前（最迟某日）报上级纪委和组织部门" in html
