@@ -214,6 +214,15 @@ def plan_for(snapshot: MeetingSnapshot, params: dict) -> TalkPlan:
     return ol_plan(snapshot, params.get("ol_member_peer_talk_mode", "min_per_member"), params.get("ol_member_peer_talks_min", 1))
 
 
+def coverage_for(snapshot: MeetingSnapshot, params: dict) -> tuple[TalkPlan, Coverage]:
+    """The plan and its coverage exactly as the checker sees them: talks count when held on or
+    before the first sitting's date, or the planned date before any sitting (see dates.py)."""
+    held = [x.date for x in snapshot.sittings if x.date]
+    until = min(held) if held else snapshot.meeting_date
+    plan = plan_for(snapshot, params)
+    return plan, coverage(plan, snapshot.talks, until=until)
+
+
 def coverage(plan: TalkPlan, talks: Iterable[TalkInfo], *, until: date | None = None) -> Coverage:
     """Done / required per clause, and what is missing. Only held talks count, and with
     `until` only those held on or before it (OL-2.0: records after the meeting do not count)."""

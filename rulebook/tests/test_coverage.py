@@ -11,10 +11,14 @@ from rulebook import catalogue
 from rulebook.coverage import DOC_ID, NAME_ID, _ids
 
 
-def test_clause_coverage_command_exits_zero_and_accounts_for_every_clause():
+@pytest.fixture(scope="module")
+def data():
     out = io.StringIO()
     call_command("clause_coverage", "--json", stdout=out)  # raises CommandError(returncode=1) on a gap
-    data = json.loads(out.getvalue())
+    return json.loads(out.getvalue())
+
+
+def test_clause_coverage_command_exits_zero_and_accounts_for_every_clause(data):
     assert data["totals"]["missing"] == 0
     assert data["totals"]["clauses"] == len(catalogue.clauses()) == 146
     assert data["unknown_clause_ids"] == []
@@ -31,10 +35,8 @@ def test_clause_coverage_text_output_lists_rules_and_tests():
     assert "缺失 0" in text
 
 
-def test_every_clause_is_named_by_some_test():
-    out = io.StringIO()
-    call_command("clause_coverage", "--json", stdout=out)
-    untested = [r["id"] for r in json.loads(out.getvalue())["clauses"] if not r["tests"] and r["status"] == "rule"]
+def test_every_clause_is_named_by_some_test(data):
+    untested = [r["id"] for r in data["clauses"] if not r["tests"] and r["status"] == "rule"]
     assert untested == []
 
 

@@ -478,3 +478,9 @@ def test_DL_statements_from_observers_do_not_count_as_team_criticism():
 def test_DL_national_baseline_runs_the_same_agenda_rules():
     assert {r.id for r in NATIONAL.rules_for("democratic_life")} == {r.id for r in DISTRICT.rules_for("democratic_life")}
     assert engine.check(dl(), NATIONAL) == []
+
+
+def test_DL_2_5_a_summary_refrozen_after_the_meeting_still_counts():
+    """DL-2.5.a gates `ready`; re-freezing the summary for the report must not block later stages."""
+    snap = dl(stage="rectifying")
+    quiet(replace(snap, opinion_summary=replace(snap.opinion_summary, frozen_on=T + timedelta(days=3))), "DL-2.5.a")
