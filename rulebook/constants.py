@@ -24,6 +24,7 @@ SECTOR_LABELS = {
     "other": "其他",
 }
 ORG_KINDS: tuple[str, ...] = ("district_committee", "party_committee", "party_group", "general_branch", "branch")
+ORG_KIND_LABELS = {"district_committee": "区委", "party_committee": "党委/党工委", "party_group": "党组", "general_branch": "党总支", "branch": "党支部"}
 HALVES: tuple[str, ...] = ("mid_year", "year_end")
 ROLES: tuple[str, ...] = (
     "secretary",

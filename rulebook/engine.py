@@ -128,7 +128,7 @@ class Applicability:
         )
 
     def describe(self) -> str:
-        from .constants import SECTOR_LABELS
+        from .constants import ORG_KIND_LABELS, SECTOR_LABELS
 
         parts = []
         if self.sectors is not None:
@@ -140,7 +140,7 @@ class Applicability:
         if self.special is not None:
             parts.append("专题会议" if self.special else "非专题会议")
         if self.org_kinds is not None:
-            parts.append("、".join(self.org_kinds))
+            parts.append("、".join(ORG_KIND_LABELS.get(x, x) for x in self.org_kinds))
         return "；".join(parts) or "全部"
 
 

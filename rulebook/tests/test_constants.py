@@ -10,5 +10,5 @@ def test_vocabularies_match_the_models():
     assert list(constants.STAGES) == STAGE_ORDER
     assert set(constants.KINDS) == set(MeetingKind.values)
     assert set(constants.SECTORS) == set(Sector.values)
-    assert set(constants.ORG_KINDS) == set(OrgKind.values)
+    assert set(constants.ORG_KINDS) == set(OrgKind.values) == set(constants.ORG_KIND_LABELS)
     assert set(constants.ROLES) <= set(Role.values)

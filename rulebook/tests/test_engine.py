@@ -260,3 +260,26 @@ def test_a_new_version_does_not_change_the_pinned_one(shelf):
     assert engine.load("district-2024").version == "2"
     assert engine.load("district-2024", "1").param("dl_plan_report_lead_days") == 15
     assert engine.load("district-2024", "2").param("dl_plan_report_lead_days") == 20
+
+
+HUMAN = {
+    "OL-0.1", "OL-0.2", "OL-1.1.a", "OL-1.1.b", "OL-1.1.c", "OL-2.1.a", "OL-2.2.f", "OL-2.5.h", "OL-3.1.g", "OL-3.1.i", "OL-4.3.b",
+    "DL-0.1", "DL-0.2", "DL-1.1.a", "DL-1.1.b", "DL-1.1.c", "DL-1.2.a", "DL-1.2.c", "DL-1.4.a", "DL-1.4.b", "DL-2.4.f", "DL-3.3.g", "DL-3.3.h", "DL-4.4.b",
+    "GAP-DL-3.0", "P-DL-2.6.e", "P-DL-3.0", "P-DL-3.2.0", "P-DL-3.2.a",
+}  # fmt: skip
+
+
+@both
+def test_human_judgement_clauses_are_shown_at_their_steps(rb):
+    """The clauses handled by people, not rules — OL-0.1, OL-0.2, OL-1.1.a, OL-1.1.b, OL-1.1.c,
+    OL-2.1.a, OL-2.2.f, OL-2.5.h, OL-3.1.g, OL-3.1.i, OL-4.3.b, DL-0.1, DL-0.2, DL-1.1.a, DL-1.1.b,
+    DL-1.1.c, DL-1.2.a, DL-1.2.c, DL-1.4.a, DL-1.4.b, DL-2.4.f, DL-3.3.g, DL-3.3.h, DL-4.4.b,
+    GAP-DL-3.0, P-DL-2.6.e, P-DL-3.0, P-DL-3.2.0, P-DL-3.2.a — each has a reason, and its guidance
+    text (if any) is returned by guidance_for at every step it names."""
+    assert {h.clause_id for h in rb.human_judgements} == HUMAN
+    for hj in rb.human_judgements:
+        assert hj.reason
+        for kind in hj.kinds:
+            for step in hj.steps:
+                if hj.guidance:
+                    assert hj.clause_id in dict(engine.guidance_for(kind, step, rb)), (hj.clause_id, step)
