@@ -196,7 +196,7 @@ class Rulebook:
     slug: str
     version: str
     title: str
-    params: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)  # name -> value (read-only mapping once loaded)
     jurisdiction: str = ""
     description: str = ""
     effective_from: date | None = None
@@ -234,7 +234,7 @@ class Rulebook:
         if unknown:
             raise RulebookError(f"{self.slug}/{self.version}: unknown parameters {sorted(unknown)}")
         params = MappingProxyType({**self.params, **values})
-        parameters = {n: (replace(p, value=values[n]) if n in values else p) for n, p in self.parameters.items()}
+        parameters = MappingProxyType({n: (replace(p, value=values[n]) if n in values else p) for n, p in self.parameters.items()})
         return replace(self, params=params, parameters=parameters, derived=True)
 
     def with_layer(self, name: str, enabled: bool) -> Rulebook:
@@ -415,7 +415,7 @@ def _assemble(book: RulebookFile, source: str, layer_switch: dict[str, bool] | N
         description=book.description,
         effective_from=book.effective_from,
         basis=book.basis,
-        parameters={n: Parameter(n, s.label, s.value, s.unit, s.clauses, s.proposal, s.note) for n, s in book.parameters.items()},
+        parameters=MappingProxyType({n: Parameter(n, s.label, s.value, s.unit, s.clauses, s.proposal, s.note) for n, s in book.parameters.items()}),
         rules=ordered,
         human_judgements=tuple(judgements),
         layers=tuple(layers),
