@@ -47,15 +47,40 @@ def run(ctx):
     yardstick = _machine_ms()
     check_ms = _times(lambda: engine.check(snap, rb))
     check_cpu_ms = _times(lambda: engine.check(snap, rb), clock=time.process_time)
-    plan_ms = _times(lambda: pairs.ol_plan(snap, "all_pairs"))
+
+    def cold():
+        pairs._ol_plan.cache_clear()
+        engine.check(snap, rb)
+
+    cold_ms = _times(cold)
+
+    def plan_cold():
+        pairs._ol_plan.cache_clear()
+        pairs.ol_plan(snap, "all_pairs")
+
+    plan_ms = _times(plan_cold)
     coverage_ms = _times(lambda: pairs.coverage(plan, snap.talks, until=snap.meeting_date))
     small = samples.org_life(30)
     small_ms = _times(lambda: engine.check(small, engine.load("district-2024")))
     dl = samples.democratic_life(12)
     dl_ms = _times(lambda: engine.check(dl, engine.load("district-2024")))
-    note = f"{RUNS} runs after {WARMUP} warm-up; 200 members, 19,900 member pairs, 9,950 talked"
+    note = f"{RUNS} runs after {WARMUP} warm-up; 200 members, 19,900 member pairs, 9,950 talked; required pairs cached per roster (as when one meeting is checked again)"
     return [
         {"name": "rule_check_200_members_p95_ms", "value": _p95(check_ms), "unit": "ms", "goal": 20, "goal_op": "<=", "note": note},
+        {
+            "name": "rule_check_200_members_cold_p95_ms",
+            "value": _p95(cold_ms),
+            "unit": "ms",
+            "goal": 20,
+            "goal_op": "<=",
+            "note": "the same with the pair cache cleared before every run (first check of a meeting)",
+        },
+        {
+            "name": "rule_check_200_members_min_ms",
+            "value": round(check_ms[0], 2),
+            "unit": "ms",
+            "note": "fastest run: the cost without interference from other load",
+        },
         {"name": "rule_check_200_members_median_ms", "value": round(statistics.median(check_ms), 2), "unit": "ms", "note": note},
         {
             "name": "rule_check_200_members_cpu_p95_ms",
@@ -72,7 +97,7 @@ def run(ctx):
             "unit": "ms",
             "goal": 10,
             "goal_op": "<=",
-            "note": "OL-2.4.a–f required pairs, all_pairs mode",
+            "note": "OL-2.4.a–f required pairs, all_pairs mode, uncached",
         },
         {
             "name": "talk_coverage_200_members_p95_ms",

@@ -27,8 +27,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations, filterfalse
+from operator import attrgetter
 
 from .snapshot import MeetingSnapshot, TalkInfo
 
@@ -143,20 +144,32 @@ def _new(clause: str, label: str, candidates: Iterable[Pair], taken: set[Pair], 
     return PairSet(clause, label, ordered, proposal=proposal)
 
 
+# What the OL plan depends on, per person: the plan is cached on exactly these facts, so a
+# meeting checked again (every page view, every gate) does not rebuild 19,900 pairs.
+_SIGNATURE = attrgetter("key", "is_secretary", "is_committee", "small_group", "is_mobile", "is_in_difficulty", "is_elderly_or_infirm")
+
+
 def ol_plan(snapshot: MeetingSnapshot, mode: str = "min_per_member", min_talks: int = 1) -> TalkPlan:
     """The talks OL-2.4 requires before a 组织生活会."""
     if mode not in PEER_MODES:
         raise ValueError(f"ol_member_peer_talk_mode must be one of {PEER_MODES}, not {mode!r}")
-    roster = sorted({p.key for p in snapshot.roster})
-    people = {p.key: p for p in snapshot.roster}
-    secretary = next((p.key for p in snapshot.roster if p.is_secretary), None)
-    committee = sorted(p.key for p in snapshot.roster if p.is_committee or p.is_secretary)
+    signature = tuple(map(_SIGNATURE, snapshot.roster))
+    flags = tuple((f.a, f.b) for f in snapshot.talk_flags)
+    return _ol_plan(signature, snapshot.superior_head, flags, mode, int(min_talks))
+
+
+@lru_cache(maxsize=16)
+def _ol_plan(signature: tuple, superior_head: str, flags: tuple, mode: str, min_talks: int) -> TalkPlan:
+    people = {s[0]: s for s in signature}
+    roster = sorted(people)
+    secretary = next((s[0] for s in signature if s[1]), None)
+    committee = sorted(s[0] for s in signature if s[1] or s[2])
     taken: set[Pair] = set()
     sets: list[PairSet] = []
     quotas: list[Quota] = []
 
     if secretary:
-        head = snapshot.superior_head or SUPERIOR
+        head = superior_head or SUPERIOR
         sets.append(_new("OL-2.4.a", "上级党组织负责同志与支部书记谈心", [pair(head, secretary)] if head != secretary else [], taken))
         sets.append(_new("OL-2.4.b", "支部书记与支部委员、每名党员谈心", (pair(secretary, k) for k in roster if k != secretary), taken))
     sets.append(_new("OL-2.4.c", "支部委员相互谈心", combinations(committee, 2), taken, unique=True))
@@ -166,25 +179,24 @@ def ol_plan(snapshot: MeetingSnapshot, mode: str = "min_per_member", min_talks: 
     elif mode == "within_small_group":
         groups: dict[str, list[str]] = defaultdict(list)
         for key in roster:
-            groups[people[key].small_group or ""].append(key)
+            groups[people[key][3] or ""].append(key)
         member_pairs = (p for keys in groups.values() for p in combinations(keys, 2))
         sets.append(_new("OL-2.4.d", "党小组内党员彼此谈心", member_pairs, taken, last=True))
     else:
         peers = tuple(k for k in roster if k != secretary)
         exclude = frozenset({secretary}) if secretary else frozenset()
-        quotas.append(Quota("OL-2.4.d", "每名党员至少与其他党员谈心", peers, max(int(min_talks), 0), None, exclude, frozenset(peers)))
+        quotas.append(Quota("OL-2.4.d", "每名党员至少与其他党员谈心", peers, max(min_talks, 0), None, exclude, frozenset(peers)))
 
-    care = tuple(sorted(p.key for p in snapshot.roster if p.is_mobile or p.is_in_difficulty or p.is_elderly_or_infirm))
+    care = tuple(sorted(s[0] for s in signature if s[4] or s[5] or s[6]))
     if care:
         quotas.append(Quota("OL-2.4.e", "对流动、困难、年老体弱党员主动关心谈话", care, 1, "care"))
 
-    flagged_pairs = [pair(f.a, f.b) for f in snapshot.talk_flags if f.b]
     # A mediation pair is kept even when the same pair is required above: it needs its own
     # talk of kind "mediation", so it is a different requirement, not a duplicate pair.
-    mediation = frozenset(p for p in flagged_pairs if p[0] != p[1])
+    mediation = frozenset(pair(a, b) for a, b in flags if b and a != b)
     if mediation:
         sets.append(PairSet("OL-2.4.f", "约谈、上门调解（双方曾闹过矛盾）", tuple(sorted(mediation)), kind="mediation"))
-    flagged_people = tuple(sorted({f.a for f in snapshot.talk_flags if not f.b}))
+    flagged_people = tuple(sorted({a for a, b in flags if not b}))
     if flagged_people:
         quotas.append(Quota("OL-2.4.f", "约谈（存在问题又缺乏认识、有思想疙瘩）", flagged_people, 1, "mediation"))
     return TalkPlan(tuple(sets), tuple(quotas))
