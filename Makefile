@@ -26,6 +26,7 @@ run: install .env
 	@mkdir -p var/private
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "启动后台任务进程与网站：http://$(HOST):$(PORT)/  （Ctrl+C 结束）"
 	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --no-startup-delay >var/worker.log 2>&1 & $(PY) manage.py runserver $(HOST):$(PORT)

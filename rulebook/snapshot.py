@@ -32,6 +32,7 @@ class Person:
     # 民主生活会 only
     is_main_leader: bool = False
     rank: int = 0  # order of the rounds (DL-3.3.d)
+    overseen_heads: tuple[str, ...] = ()  # P-DL-2.6.c: person keys of the heads of units this leader oversees
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class PlanInfo:
     approved_on: date | None = None
     filed_on: date | None = None  # DL-2.2.c: the later of the two filings
     filed_offices: frozenset[str] = frozenset()  # {"discipline", "organization_dept"}
+    has_decision_minutes: bool = False  # DL-2.2.b: minutes attached when decided collectively
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class NoticeInfo:
     form: str = ""
     scope: str = ""
     is_public: bool = False
+    display_until: date | None = None  # OL-4.1.d display period (last day shown)
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,9 @@ class SelfExamInfo:
     approved_by_superior: bool = False
     approved_by_main_leader: bool = False
     submitted_on: date | None = None
+    linked_opinions: int = 0  # OL-2.5.f: opinions this outline answers
+    written_personally: bool = False  # P-DL-2.7.b declaration
+    has_last_rectification: bool = False  # P-DL-2.7.c: previous rectification section
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,18 @@ class SittingInfo:
     date: date | None = None
     guide: str = ""  # person key of the superior guide
     has_minutes_scan: bool = False
+    host: str = ""  # person key of the chair (P-DL-3.1.a)
+
+
+@dataclass(frozen=True)
+class AgendaItemInfo:
+    """One agenda step of a sitting; for a 民主生活会 the fixed slots ①–⑦ (DL-3.2)."""
+
+    sitting_kind: str
+    order: int
+    slot: int | None = None  # meetings.choices.DLSlot
+    subject: str | None = None  # slot ⑤: whose round
+    completed: bool = False
 
 
 @dataclass(frozen=True)
@@ -316,6 +334,8 @@ class MeetingSnapshot:
     circular: CircularInfo | None = None
     previous: PreviousMeetingInfo | None = None
     overlapping_meetings: int = 0  # DL-1.3: other meetings of the same org on the same date
+    agenda: tuple[AgendaItemInfo, ...] = ()
+    deployment_theme: str = ""  # DL-2.1.a: the theme set by the superior's deployment (campaign)
     overrides: frozenset[str] = frozenset()  # rule ids a reviewer let pass
 
     def person(self, key: str) -> Person | None:

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "rulebook"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("choose/<int:pk>/", views.choose, name="choose"),
+    path("<slug:slug>/", views.detail, name="detail_latest"),
+    path("<slug:slug>/v<str:version>/", views.detail, name="detail"),
+]

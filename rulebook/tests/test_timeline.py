@@ -1,0 +1,114 @@
+"""Dated obligations and the .ics calendar (pure)."""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar
+
+from rulebook import engine, ics, samples
+from rulebook.snapshot import AttendanceInfo, FeedbackInfo
+from rulebook.timeline import timeline
+
+from .helpers import DISTRICT, dl, ol
+
+
+def _by_key(obligations):
+    return {o.key: o for o in obligations}
+
+
+def test_DL_2_2_c_timeline_plan_filing_and_notice_fifteen_days_before():
+    snap = dl(stage="planning", today=date(2024, 11, 20), sittings=(), notices=(), report=None, circular=None, items=())
+    snap = replace(snap, plan=replace(snap.plan, status="approved", filed_on=None, filed_offices=frozenset()))
+    tl = _by_key(timeline(snap, DISTRICT))
+    assert tl["plan.filing"].due == date(2024, 12, 5) and tl["plan.filing"].status == "due"
+    assert tl["plan.filing"].clause_ids == ("DL-2.2.c",) and tl["plan.filing"].role == "main_leader"
+    assert tl["plan.filing"].remind_on == date(2024, 12, 2)
+    assert tl["notice.meeting"].due == date(2024, 12, 5)
+    assert tl["report"].due == date(2025, 1, 4)
+    assert tl["circular"].due == date(2025, 1, 20)
+
+
+def test_DL_2_2_c_overdue_after_the_last_day():
+    snap = dl(stage="preparing", today=date(2024, 12, 6), sittings=())
+    snap = replace(snap, plan=replace(snap.plan, filed_on=None, filed_offices=frozenset()))
+    assert _by_key(timeline(snap, DISTRICT))["plan.filing"].status == "overdue"
+
+
+def test_DL_4_3_a_circular_due_at_month_end():
+    snap = dl(meeting_date=date(2025, 1, 31), circular=None, today=date(2025, 2, 10))
+    snap = replace(snap, sittings=(replace(snap.sittings[0], date=date(2025, 1, 31)),))
+    assert _by_key(timeline(snap, DISTRICT))["circular"].due == date(2025, 2, 28)
+
+
+def test_DL_3_3_j_absent_member_feedback_obligation():
+    snap = dl(stage="rectifying", today=date(2024, 12, 30))
+    attendance = (*[a for a in snap.attendance if a.person != "m103"], AttendanceInfo("democratic_life", "m103", "absent", "公出", "m102"))
+    tl = _by_key(timeline(replace(snap, attendance=attendance), DISTRICT))
+    o = tl["absent_feedback.m103"]
+    assert (o.due, o.status, o.proposal, o.person) == (date(2024, 12, 27), "overdue", True, "m103")
+    done = replace(snap, attendance=attendance, feedback=(*snap.feedback, FeedbackInfo("absent_criticism", "m103", date(2024, 12, 29))))
+    o = _by_key(timeline(done, DISTRICT))["absent_feedback.m103"]
+    assert o.status == "done" and o.late
+
+
+def test_OL_timeline_of_a_finished_meeting_is_all_done():
+    tl = timeline(samples.org_life(), DISTRICT)
+    assert {o.status for o in tl} == {"done"}
+    keys = [o.key for o in tl]
+    assert {"plan.approval", "study", "opinions", "talks", "materials", "meeting", "report", "appraisal", "notice.problem_list"} <= set(keys)
+    assert keys[-1] in ("notice.rectification", "plan.approval")  # undated obligations come last
+
+
+def test_OL_4_2_a_report_date_rests_on_a_proposed_number():
+    o = _by_key(timeline(samples.org_life(), DISTRICT))["report"]
+    assert o.proposal and o.due == samples.OL_DAY + timedelta(days=15)
+
+
+def test_OL_2_4_talks_obligation_follows_the_coverage():
+    snap = ol(stage="preparing", today=samples.OL_DAY - timedelta(days=3))
+    snap = replace(snap, talks=snap.talks[1:])
+    o = _by_key(timeline(snap, DISTRICT))["talks"]
+    assert o.status == "due" and "OL-2.4.a" in o.clause_ids
+
+
+def test_OL_4_3_c_items_carry_their_deadlines_and_owners():
+    snap = ol(stage="rectifying", today=date(2025, 2, 1))
+    snap = replace(snap, items=(replace(snap.items[0], status="open", closed_on=None), snap.items[1]))
+    o = _by_key(timeline(snap, DISTRICT))["item.1"]
+    assert o.status == "overdue" and o.due == snap.items[0].deadline and o.role == "secretary"
+
+
+def test_timeline_without_a_date_has_no_deadlines():
+    snap = dl(meeting_date=None, sittings=(), stage="planning", window=None)
+    tl = timeline(snap, DISTRICT)
+    assert all(o.due is None for o in tl if o.key in ("plan.filing", "notice.meeting", "report", "circular"))
+
+
+def test_talks_obligation_absent_when_dl_proposals_are_off():
+    off = DISTRICT.with_layer("proposals", False)
+    assert "talks" not in _by_key(timeline(samples.democratic_life(), off))
+
+
+def test_ics_has_one_event_per_dated_obligation_with_stable_uids():
+    snap = dl(stage="preparing", today=date(2024, 11, 20))
+    snap = replace(snap, plan=replace(snap.plan, filed_on=None, filed_offices=frozenset()))
+    tl = timeline(snap, DISTRICT)
+    now = datetime(2024, 11, 20, tzinfo=UTC)
+    raw = ics.to_ics(tl, name="测试民主生活会", uid_prefix="meeting-2", url="https://example.org/m/2", now=now)
+    assert raw == ics.to_ics(tl, name="测试民主生活会", uid_prefix="meeting-2", url="https://example.org/m/2", now=now)
+    cal = Calendar.from_ical(raw)
+    events = [c for c in cal.walk() if c.name == "VEVENT"]
+    assert len(events) == len([o for o in tl if o.due])
+    filing = next(e for e in events if str(e["uid"]) == "meeting-2-plan.filing@shenghuohui")
+    assert filing.decoded("dtstart") == date(2024, 12, 5)
+    assert "DL-2.2.c" in str(filing["description"])
+    assert any(c.name == "VALARM" for c in filing.walk())
+    assert str(cal["x-wr-calname"]) == "测试民主生活会"
+
+
+def test_engine_and_timeline_agree_on_the_report_deadline():
+    """The DL-4.2.a rule and the timeline use the same date arithmetic."""
+    snap = dl(stage="rectifying", report=None, today=date(2025, 1, 5))
+    f = next(f for f in engine.check(snap, DISTRICT) if f.rule_id == "DL-4.2.a")
+    o = _by_key(timeline(snap, DISTRICT))["report"]
+    assert "2025年1月4日" in f.message and o.due == date(2025, 1, 4) and o.status == "overdue"
