@@ -1,0 +1,1 @@
+"""State changes of meetings: one module per aggregate, one function per transition."""

@@ -1,0 +1,1 @@
+from . import matrix_core, matrix_dl, matrix_prep  # noqa: F401
