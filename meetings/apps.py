@@ -6,4 +6,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = "会议"
 
     def ready(self):
-        from . import permissions, wiring_core, wiring_dl, wiring_prep  # noqa: F401
+        from . import permissions, wiring_core, wiring_dl, wiring_materials, wiring_prep  # noqa: F401

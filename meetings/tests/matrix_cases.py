@@ -1,1 +1,1 @@
-from . import matrix_core, matrix_dl, matrix_prep  # noqa: F401
+from . import matrix_core, matrix_dl, matrix_materials, matrix_prep  # noqa: F401

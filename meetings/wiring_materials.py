@@ -1,0 +1,1 @@
+"""Registrations of this part of the meetings app (permissions, audit codes, steps, home tasks, demo)."""
