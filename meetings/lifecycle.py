@@ -61,7 +61,7 @@ class GateError(DomainError):
 
 def lock(meeting: Meeting) -> Meeting:
     """Re-read the meeting with a row lock (call inside `transaction.atomic`)."""
-    return Meeting.objects.select_for_update().select_related("organization", "campaign", "leading_team").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("organization").get(pk=meeting.pk)
 
 
 def rulebook_of(meeting: Meeting) -> Rulebook:

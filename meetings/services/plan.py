@@ -67,7 +67,7 @@ def content_of(plan: Plan) -> dict:
 
 
 def _lock(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("meeting__organization").get(pk=plan.pk)
+    return Plan.objects.select_for_update(of=("self",)).select_related("meeting__organization").get(pk=plan.pk)
 
 
 def _refresh(target: Plan, source: Plan) -> Plan:
