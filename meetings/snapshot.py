@@ -253,7 +253,8 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
             "kind", "published_at", "meeting_time_text", "title", "body", "opinion_channels", "form", "scope", "is_public", "display_until"
         )
     )
-    reading_count = Reading.objects.filter(meeting=m).count()
+    # The campaign's reading list is inherited by every meeting of the round (not copied).
+    reading_count = Reading.objects.filter(meeting=m).count() + (len(m.campaign.readings or []) if m.campaign_id else 0)
 
     # study
     session_rows = list(StudySession.objects.filter(meeting=m).values("id", "form", "date", "hours"))
