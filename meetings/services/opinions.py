@@ -234,7 +234,7 @@ def fingerprint(opinion: Opinion) -> str:
 
 
 def _lock_opinion(opinion) -> Opinion:
-    return Opinion.objects.select_for_update().select_related("meeting", "meeting__organization").get(pk=opinion.pk)
+    return Opinion.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__organization").get(pk=opinion.pk)
 
 
 def update_opinion(
@@ -477,7 +477,7 @@ def acknowledge(feedback: Feedback, *, actor, on) -> Feedback:
     """The recipient confirms receipt (签收)."""
     with transaction.atomic():
         lock(feedback.meeting)
-        feedback = Feedback.objects.select_for_update().select_related("recipient", "meeting__organization").get(pk=feedback.pk)
+        feedback = Feedback.objects.select_for_update(of=("self",)).select_related("recipient", "meeting__organization").get(pk=feedback.pk)
         if feedback.recipient.user_id != getattr(actor, "pk", None):
             raise DomainError("只有反馈对象本人可以签收。")
         if feedback.acknowledged_on:

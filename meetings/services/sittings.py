@@ -53,7 +53,7 @@ def is_last(sitting: Sitting) -> bool:
 
 
 def _lock_sitting(sitting) -> Sitting:
-    return Sitting.objects.select_for_update().select_related("meeting", "meeting__organization").get(pk=sitting.pk)
+    return Sitting.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__organization").get(pk=sitting.pk)
 
 
 def _check_version(obj, version) -> None:

@@ -263,7 +263,7 @@ def talk_fingerprint(talk: Talk) -> str:
 def update_talk(talk: Talk, *, actor, expected: str, held_on, scheduled_on=None, form="", place="", key_points="", opinions_heard="", follow_up="") -> Talk:
     with transaction.atomic():
         meeting = lock(talk.meeting)
-        talk = Talk.objects.select_for_update().select_related("member_a", "member_b", "user_a").get(pk=talk.pk)
+        talk = Talk.objects.select_for_update(of=("self",)).select_related("member_a", "member_b", "user_a").get(pk=talk.pk)
         acting = _acting_for_talk(actor, meeting, talk.member_a, talk.user_a, talk.member_b)
         require_stage(meeting, *PREP_STAGES, action="修改谈话记录")
         if talk_fingerprint(talk) != expected:
