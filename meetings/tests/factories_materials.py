@@ -1,0 +1,64 @@
+"""Meetings and materials for the materials tests (until `meetings.services.meeting.create_meeting`
+lands, meetings are created straight from the models, pinned to the current rulebook)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from meetings.choices import DocStatus, Half, MeetingKind, OpinionChannel, OpinionTarget, SelfExamKind, Stage
+from meetings.models import Meeting, Opinion, SelfExamination, SelfExaminationVersion
+
+
+def make_meeting(
+    org, *, kind=MeetingKind.ORG_LIFE, year=None, half=None, stage=Stage.PREPARING, leading_team=None, slug="district-2024", days_ahead=30
+) -> Meeting:
+    from rulebook import engine
+
+    year = year or timezone.localdate().year
+    if half is None:
+        half = Half.YEAR_END if kind == MeetingKind.ORG_LIFE else Half.NONE
+    special = Meeting.objects.filter(organization=org, kind=kind, year=year, half=half, special=False).exists()
+    return Meeting.objects.create(
+        organization=org,
+        leading_team=leading_team,
+        kind=kind,
+        year=year,
+        half=half,
+        special=special,
+        title=f"{org.name}{year}年{'组织生活会' if kind == MeetingKind.ORG_LIFE else '民主生活会'}",
+        scheduled_date=timezone.localdate() + datetime.timedelta(days=days_ahead),
+        stage=stage,
+        rulebook_slug=slug,
+        rulebook_version=engine.load(slug).version,
+    )
+
+
+def make_opinion(meeting, content="联系群众不够经常", member=None) -> Opinion:
+    return Opinion.objects.create(
+        meeting=meeting,
+        channel=OpinionChannel.FORUM,
+        target=OpinionTarget.PERSON if member else OpinionTarget.TEAM,
+        target_member=member,
+        content=content,
+        received_on=timezone.localdate(),
+    )
+
+
+def make_material(meeting, member=None, *, doc_kind=SelfExamKind.CHECK, status=DocStatus.DRAFT, submitted_by=None, **fields) -> SelfExamination:
+    """A material straight in the database; `status=submitted` also freezes version 1."""
+    fields.setdefault("problems", "理论学习不够深入")
+    fields.setdefault("causes", "思想上放松了要求")
+    fields.setdefault("measures", "每周安排固定时间学习")
+    se = SelfExamination.objects.create(meeting=meeting, member=member, doc_kind=doc_kind, status=status, **fields)
+    if status != DocStatus.DRAFT:
+        author = submitted_by or (member.user if member and member.user_id else None)
+        if author is None:
+            from tests.factories import UserFactory
+
+            author = UserFactory()
+        SelfExaminationVersion.objects.create(self_examination=se, number=1, content={"problems": se.problems}, created_by=author)
+        se.submitted_at = timezone.now()
+        se.save(update_fields=["submitted_at"])
+    return se
