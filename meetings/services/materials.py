@@ -388,10 +388,15 @@ def save_draft(se: SelfExamination, data: dict, *, actor, version: int) -> SelfE
         if "written_personally" in data and bool(data["written_personally"]) != se.written_personally:
             se.written_personally = bool(data["written_personally"])
             changed.append("written_personally")
-        if "answered_opinion_ids" in data:
+        if "answered_opinion_ids" in data or "structured_items" in data:
+            # The M2M is what everyone else reads (Opinion.answered_in, the snapshot's
+            # OpinionInfo.answered): the ticked opinions plus those an item answers with a measure.
             allowed = set(_addressed(se).values_list("pk", flat=True))
-            wanted = {int(i) for i in data["answered_opinion_ids"]} & allowed
-            if wanted != set(se.answered_opinions.values_list("pk", flat=True)):
+            current = set(se.answered_opinions.values_list("pk", flat=True))
+            ticked = {int(i) for i in data["answered_opinion_ids"]} if "answered_opinion_ids" in data else current
+            linked = {int(i) for item in se.structured_items if (item.get("measure") or "").strip() for i in item.get("opinion_ids", ())}
+            wanted = (ticked | linked) & allowed
+            if wanted != current:
                 se.answered_opinions.set(wanted)
                 changed.append("answered_opinions")
         se.version += 1

@@ -62,3 +62,58 @@ def make_material(meeting, member=None, *, doc_kind=SelfExamKind.CHECK, status=D
         se.submitted_at = timezone.now()
         se.save(update_fields=["submitted_at"])
     return se
+
+
+def make_branch(parent, sector, *, has_committee=True, committee=1, ordinary=1):
+    """A branch with a secretary, `committee` committee members and `ordinary` members (all with logins)."""
+    from organizations.choices import PositionKind
+    from tests.factories import make_member, make_org, make_position
+
+    org = make_org(parent, sector=sector, has_committee=has_committee)
+    secretary = make_member(org, user=True, name="书记")
+    make_position(org, secretary, PositionKind.SECRETARY)
+    members = []
+    for n in range(committee if has_committee else 0):
+        m = make_member(org, user=True, name=f"委员{n + 1}")
+        make_position(org, m, PositionKind.COMMITTEE_MEMBER)
+        members.append(m)
+    plain = [make_member(org, user=True, name=f"党员{n + 1}") for n in range(ordinary)]
+    return org, secretary, members, plain
+
+
+def make_dl(world, size=3, **kwargs):
+    """A 民主生活会 of P1's leading team; returns (meeting, leaders, superior reviewer at the district)."""
+    from accounts.choices import Role
+    from tests.factories import make_leading_team, make_role_user
+
+    team, leaders = make_leading_team(world.p1, size=size)
+    meeting = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, leading_team=team, **kwargs)
+    superior = make_role_user(Role.REVIEWER, world.district, display_name="区委审核")
+    return meeting, leaders, superior
+
+
+def rule_findings(meeting, stage="preparing") -> dict:
+    """Run the pinned rulebook over this part's snapshot fields (the roster and self_exams):
+    rule id → Finding. Stands in for `meetings.snapshot.build` until it lands."""
+    from meetings.services import materials as services
+    from rulebook import engine
+    from rulebook.snapshot import TEAM, MeetingSnapshot, OpinionInfo
+
+    snap = MeetingSnapshot(
+        meeting_id=meeting.pk,
+        kind=meeting.kind,
+        organization=services.org_info(meeting),
+        today=timezone.localdate(),
+        half=meeting.half,
+        special=meeting.special,
+        year=meeting.year,
+        stage=stage,
+        meeting_date=meeting.scheduled_date,
+        roster=tuple(p for _m, p in services.people(meeting).values()),
+        opinions=tuple(
+            OpinionInfo(id=o.pk, target=f"m{o.target_member_id}" if o.target_member_id else TEAM, answered=o.answered_in.exists())
+            for o in Opinion.objects.filter(meeting=meeting)
+        ),
+        **services.contribute(meeting),
+    )
+    return {f.rule_id: f for f in engine.check(snap, services.rulebook_of(meeting))}
