@@ -70,7 +70,9 @@ def test_OL_2_5_d_community_material_must_be_itemized(world):
     warnings = {w.code for w in services.warnings_for(se)}
     assert "not_itemized" in warnings
     assert "OL-2.5.d" in rule_findings(meeting)
-    services.save_draft(se, {"structured_items": [{"problem": "服务群众不主动", "cause": "宗旨意识淡薄", "measure": "每月走访"}]}, actor=world.secretary, version=se.version)
+    services.save_draft(
+        se, {"structured_items": [{"problem": "服务群众不主动", "cause": "宗旨意识淡薄", "measure": "每月走访"}]}, actor=world.secretary, version=se.version
+    )
     se.refresh_from_db()
     assert "not_itemized" not in {w.code for w in services.warnings_for(se)}
     assert "OL-2.5.d" not in rule_findings(meeting)
@@ -110,7 +112,7 @@ def test_OL_2_5_f_outline_answers_the_opinions_raised(world):
     # Prefilled: the opinion addressed to this person is an item, not yet answered (no measure).
     assert se.structured_items[0]["opinion_ids"] == [opinion.pk]
     assert "opinion_unanswered" in {w.code for w in services.warnings_for(se)}
-    assert "m%d" % secretary.pk in rule_findings(meeting)["OL-2.5.f.opinions"].objects
+    assert f"m{secretary.pk}" in rule_findings(meeting)["OL-2.5.f.opinions"].objects
     items = [dict(se.structured_items[0], cause="调研制度没有落实", measure="每月到一线调研两次")]
     services.save_draft(se, {"structured_items": items}, actor=secretary.user, version=se.version)
     se.refresh_from_db()
@@ -293,7 +295,13 @@ def test_DL_3_3_b_only_achievements_no_problems_warns(world):
     objects = rule_findings(meeting)["DL-3.3.b"].objects
     assert any(o[0] == f"m{leaders[1].pk}" and "only_achievements" in o for o in objects)
     balanced = make_material(
-        meeting, leaders[2], problems="存在问题：调研不够、作风不实、担当不足，与要求有差距", causes="思想认识不到位", measures="改进", thought_section="思想", personal_section="本人"
+        meeting,
+        leaders[2],
+        problems="存在问题：调研不够、作风不实、担当不足，与要求有差距",
+        causes="思想认识不到位",
+        measures="改进",
+        thought_section="思想",
+        personal_section="本人",
     )
     assert "only_achievements" not in {w.code for w in services.warnings_for(balanced)}
 

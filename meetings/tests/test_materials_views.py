@@ -16,7 +16,14 @@ pytestmark = pytest.mark.django_db
 def _form(se, **changes):
     data = {"version": se.version, "problems": se.problems, "causes": se.causes, "measures": se.measures, "last_rectification": "", "preparation": ""}
     for i, item in enumerate(se.structured_items or ()):
-        data.update({f"item-{i}-problem": item["problem"], f"item-{i}-cause": item["cause"], f"item-{i}-measure": item["measure"], f"item-{i}-opinions": ",".join(map(str, item["opinion_ids"]))})
+        data.update(
+            {
+                f"item-{i}-problem": item["problem"],
+                f"item-{i}-cause": item["cause"],
+                f"item-{i}-measure": item["measure"],
+                f"item-{i}-opinions": ",".join(map(str, item["opinion_ids"])),
+            }
+        )
     data.update(changes)
     return data
 
