@@ -63,7 +63,7 @@ def make_dl(org, *, stage=Stage.PREPARING, filed_by=None, sitting=False):
         from meetings.models import PlanVersion
 
         version = PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=filed_by)
-        district = org.get_root()
+        district = type(org).objects.get_root(org)
         PlanFiling.objects.create(
             plan=plan, office="discipline", recipient_organization=district, filed_at=timezone.now(), filed_by=filed_by, plan_version=version
         )
