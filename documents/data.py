@@ -45,7 +45,13 @@ def people(meeting) -> list[dict]:
     order = {PositionKind.SECRETARY.label: 0, PositionKind.DEPUTY_SECRETARY.label: 1, PositionKind.COMMITTEE_MEMBER.label: 2}
     members = Member.objects.on_roster().filter(organization_id=meeting.organization_id).only("pk", "name", "job_title", "is_probationary")
     rows = [
-        {"id": m.pk, "name": m.name, "title": positions.get(m.pk, "预备党员" if m.is_probationary else "党员"), "main": positions.get(m.pk) == "书记", "probationary": m.is_probationary}
+        {
+            "id": m.pk,
+            "name": m.name,
+            "title": positions.get(m.pk, "预备党员" if m.is_probationary else "党员"),
+            "main": positions.get(m.pk) == "书记",
+            "probationary": m.is_probationary,
+        }
         for m in members
     ]
     rows.sort(key=lambda r: (order.get(r["title"], 9), r["id"]))
@@ -128,7 +134,11 @@ def filing_cover(meeting) -> dict:
     from meetings.models import PlanFiling
 
     filings = [
-        {"office": {"discipline": "纪委监委", "organization_dept": "组织部"}.get(f.office, f.office), "recipient": f.recipient_organization.name, "filed": _date(timezone.localdate(f.filed_at))}
+        {
+            "office": {"discipline": "纪委监委", "organization_dept": "组织部"}.get(f.office, f.office),
+            "recipient": f.recipient_organization.name,
+            "filed": _date(timezone.localdate(f.filed_at)),
+        }
         for f in PlanFiling.objects.filter(plan__meeting=meeting).select_related("recipient_organization")
     ]
     ctx.update({"title": f"{meeting.organization.name}{meeting.year}年度民主生活会方案报备表", "filings": filings})
@@ -228,7 +238,10 @@ def opinion_summary(meeting) -> dict:
 
     ctx = base(meeting)
     opinions = list(
-        Opinion.objects.filter(meeting=meeting, merged_into__isnull=True).select_related("target_member").prefetch_related("problems").order_by("target", "target_member__name", "pk")
+        Opinion.objects.filter(meeting=meeting, merged_into__isnull=True)
+        .select_related("target_member")
+        .prefetch_related("problems")
+        .order_by("target", "target_member__name", "pk")
     )
     total_raw = Opinion.objects.filter(meeting=meeting).count()
     team = [_opinion_row(o, i) for i, o in enumerate([o for o in opinions if o.target == "team"], 1)]
@@ -242,7 +255,13 @@ def opinion_summary(meeting) -> dict:
         channels[o.get_channel_display()] = channels.get(o.get_channel_display(), 0) + 1
     summary = meeting.opinion_summaries.order_by("-number").first()
     feedback = [
-        {"recipient": f.recipient.name, "kind": f.get_kind_display(), "mode": f.get_mode_display() if f.mode else "", "date": _date(f.delivered_on) if f.delivered_on else "", "signed": _date(f.acknowledged_on) if f.acknowledged_on else ""}
+        {
+            "recipient": f.recipient.name,
+            "kind": f.get_kind_display(),
+            "mode": f.get_mode_display() if f.mode else "",
+            "date": _date(f.delivered_on) if f.delivered_on else "",
+            "signed": _date(f.acknowledged_on) if f.acknowledged_on else "",
+        }
         for f in Feedback.objects.filter(meeting=meeting).select_related("recipient").order_by("pk")
     ]
     channel_text = "、".join(f"{k}{v}条" for k, v in channels.items()) or "（尚未收到意见）"
@@ -287,7 +306,10 @@ def talks(meeting) -> dict:
     from meetings.models import Talk
 
     ctx = base(meeting)
-    rows = [_talk_row(t, i) for i, t in enumerate(Talk.objects.filter(meeting=meeting).select_related("member_a", "member_b", "user_a").order_by("scheduled_on", "pk"), 1)]
+    rows = [
+        _talk_row(t, i)
+        for i, t in enumerate(Talk.objects.filter(meeting=meeting).select_related("member_a", "member_b", "user_a").order_by("scheduled_on", "pk"), 1)
+    ]
     roster = people(meeting)
     touched: dict[str, int] = {r["name"]: 0 for r in roster}
     for r in rows:
@@ -324,10 +346,15 @@ def self_exam(meeting, member=None) -> dict:
     study_hours = sum(s.hours for s in StudySession.objects.filter(meeting=meeting))
     talk_count = Talk.objects.filter(meeting=meeting, held_on__isnull=False).count()
     if member is not None:
-        talk_count = Talk.objects.filter(meeting=meeting, held_on__isnull=False).filter(member_a=member).count() + Talk.objects.filter(meeting=meeting, held_on__isnull=False, member_b=member).count()
+        talk_count = (
+            Talk.objects.filter(meeting=meeting, held_on__isnull=False).filter(member_a=member).count()
+            + Talk.objects.filter(meeting=meeting, held_on__isnull=False, member_b=member).count()
+        )
     doc_kind = exam.get_doc_kind_display() if exam else ("发言提纲" if member is not None and meeting.is_org_life else "对照检查材料")
     who = member.name if member is not None else (meeting.leading_team.name if meeting.leading_team_id else meeting.organization.name)
-    opinion_rows = [{"n": i, "content": o.content, "category": o.category, "channel": o.get_channel_display()} for i, o in enumerate(opinions.order_by("pk"), 1)]
+    opinion_rows = [
+        {"n": i, "content": o.content, "category": o.category, "channel": o.get_channel_display()} for i, o in enumerate(opinions.order_by("pk"), 1)
+    ]
     by_aspect = {a: [] for a in DEFAULT_ASPECTS}
     for o in opinion_rows:
         key = next((a for a in DEFAULT_ASPECTS if o["category"] and o["category"][:2] in a), None)
@@ -345,7 +372,8 @@ def self_exam(meeting, member=None) -> dict:
             "opinions": opinion_rows,
             "aspects": [{"name": a, "opinions": by_aspect[a]} for a in DEFAULT_ASPECTS],
             "last_items": [
-                {"n": i, "goal": it.goal, "measures": it.measures, "status": it.get_status_display(), "deadline": _date(it.deadline)} for i, it in enumerate(last.order_by("deadline", "pk"), 1)
+                {"n": i, "goal": it.goal, "measures": it.measures, "status": it.get_status_display(), "deadline": _date(it.deadline)}
+                for i, it in enumerate(last.order_by("deadline", "pk"), 1)
             ],
             "last_rectification": exam.last_rectification if exam else "",
             "problems": _lines(exam.problems) if exam else [],
@@ -369,7 +397,9 @@ def problem_list(meeting, *, public_only: bool = True) -> dict:
     items = RectificationItem.objects.filter(meeting=meeting).exclude(status=ItemStatus.DRAFT)
     if public_only:
         items = items.filter(is_public=True)
-    items = items.select_related("problem", "problem__owner_member", "responsible_member", "responsible_organization").order_by("problem__scope", "problem__owner_member__name", "deadline", "pk")
+    items = items.select_related("problem", "problem__owner_member", "responsible_member", "responsible_organization").order_by(
+        "problem__scope", "problem__owner_member__name", "deadline", "pk"
+    )
     rows = []
     for i, it in enumerate(items, 1):
         p = it.problem
@@ -400,11 +430,15 @@ def minutes(meeting) -> dict:
 
     ctx = base(meeting)
     sittings = []
-    qs = Sitting.objects.filter(meeting=meeting).select_related("host", "guide").prefetch_related(
-        Prefetch("attendance", queryset=Attendance.objects.select_related("member", "proxy").order_by("member__name")),
-        Prefetch("agenda", queryset=AgendaItem.objects.select_related("subject").order_by("order")),
-        Prefetch("criticisms", queryset=Criticism.objects.select_related("speaker", "target", "speaker_observer", "speaker_guide").order_by("seq")),
-        Prefetch("observers", queryset=Observer.objects.order_by("pk")),
+    qs = (
+        Sitting.objects.filter(meeting=meeting)
+        .select_related("host", "guide")
+        .prefetch_related(
+            Prefetch("attendance", queryset=Attendance.objects.select_related("member", "proxy").order_by("member__name")),
+            Prefetch("agenda", queryset=AgendaItem.objects.select_related("subject").order_by("order")),
+            Prefetch("criticisms", queryset=Criticism.objects.select_related("speaker", "target", "speaker_observer", "speaker_guide").order_by("seq")),
+            Prefetch("observers", queryset=Observer.objects.order_by("pk")),
+        )
     )
     commentary = Commentary.objects.filter(meeting=meeting).select_related("author").first()
     closing = Closing.objects.filter(meeting=meeting).select_related("author").first()
@@ -413,7 +447,11 @@ def minutes(meeting) -> dict:
         absent = [a for a in att if a.mode == ParticipationMode.ABSENT]
         statements = []
         for c in s.criticisms.all():
-            speaker = c.speaker.name if c.speaker_id else (c.speaker_observer.name if c.speaker_observer_id else (getattr(c.speaker_guide, "display_name", "") or str(c.speaker_guide or "")))
+            speaker = (
+                c.speaker.name
+                if c.speaker_id
+                else (c.speaker_observer.name if c.speaker_observer_id else (getattr(c.speaker_guide, "display_name", "") or str(c.speaker_guide or "")))
+            )
             if c.kind == CriticismKind.MUTUAL:
                 target = "班子" if c.about_team else (c.target.name if c.target_id else "")
                 label = f"{speaker}对{target}提出批评"
@@ -434,7 +472,15 @@ def minutes(meeting) -> dict:
             )
         agenda = []
         for a in s.agenda.all():
-            agenda.append({"order": a.order, "title": a.title, "subject": a.subject.name if a.subject_id else "", "notes": a.notes, "statements": [x for x in statements if x["agenda_id"] == a.pk]})
+            agenda.append(
+                {
+                    "order": a.order,
+                    "title": a.title,
+                    "subject": a.subject.name if a.subject_id else "",
+                    "notes": a.notes,
+                    "statements": [x for x in statements if x["agenda_id"] == a.pk],
+                }
+            )
         unplaced = [x for x in statements if x["agenda_id"] is None]
         sittings.append(
             {
@@ -448,7 +494,11 @@ def minutes(meeting) -> dict:
                 "guide": s.guide_name or (getattr(s.guide, "display_name", "") or str(s.guide) if s.guide_id else ""),
                 "expected": len(att),
                 "present": len(att) - len(absent),
-                "present_names": "、".join(a.member.name + ("" if a.mode == ParticipationMode.IN_PERSON else f"（{a.get_mode_display()}）") for a in att if a.mode != ParticipationMode.ABSENT),
+                "present_names": "、".join(
+                    a.member.name + ("" if a.mode == ParticipationMode.IN_PERSON else f"（{a.get_mode_display()}）")
+                    for a in att
+                    if a.mode != ParticipationMode.ABSENT
+                ),
                 "absent": [{"name": a.member.name, "reason": a.absence_reason or "未说明"} for a in absent],
                 "observers": [{"name": o.name, "category": o.get_category_display(), "affiliation": o.affiliation} for o in s.observers.all()],
                 "agenda": agenda,
@@ -533,7 +583,9 @@ def ballot(meeting) -> dict:
     roster = [r for r in people(meeting) if not r.get("probationary")]
     ctx.update(
         {
-            "title": f"{meeting.organization.name}{meeting.year}年度民主评议党员测评表" if meeting.is_org_life else f"{meeting.leading_team.name if meeting.leading_team_id else meeting.organization.name}{meeting.year}年度民主测评表",
+            "title": f"{meeting.organization.name}{meeting.year}年度民主评议党员测评表"
+            if meeting.is_org_life
+            else f"{meeting.leading_team.name if meeting.leading_team_id else meeting.organization.name}{meeting.year}年度民主测评表",
             "people": [{"n": i, "name": r["name"], "title": r["title"]} for i, r in enumerate(roster, 1)],
             "grades": ["优秀", "合格", "基本合格", "不合格"] if meeting.is_org_life else ["好", "较好", "一般", "差"],
             "team_items": ["班子建设", "履职尽责", "工作作风", "联系服务群众", "廉洁自律", "团结协作"],

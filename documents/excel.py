@@ -135,7 +135,16 @@ def talk_coverage(ctx: dict) -> bytes:
         [
             Sheet(
                 "谈心谈话台账",
-                [Column("序号", 6, NUMBER), Column("谈话人", 12), Column("谈话对象", 12), Column("类型", 12), Column("方式", 8), Column("计划日期", 12, DATE), Column("谈话日期", 12, DATE), Column("完成情况", 10)],
+                [
+                    Column("序号", 6, NUMBER),
+                    Column("谈话人", 12),
+                    Column("谈话对象", 12),
+                    Column("类型", 12),
+                    Column("方式", 8),
+                    Column("计划日期", 12, DATE),
+                    Column("谈话日期", 12, DATE),
+                    Column("完成情况", 10),
+                ],
                 [[t["n"], t["a"], t["b"], t["kind"], t["form"], _day(t["planned"]), t["held_on"], t["done"]] for t in ctx["talks"]],
                 highlight=lambda row: row[-1] == "未谈",
             ),
@@ -155,11 +164,24 @@ def study_ledger(ctx: dict, attendance: list[list]) -> bytes:
         [
             Sheet(
                 "学习安排",
-                [Column("序号", 6, NUMBER), Column("日期", 12, DATE), Column("形式", 10), Column("内容", 40), Column("时长（小时）", 10, NUMBER), Column("地点", 16), Column("参加人数", 10, NUMBER), Column("学习交流情况", 40)],
+                [
+                    Column("序号", 6, NUMBER),
+                    Column("日期", 12, DATE),
+                    Column("形式", 10),
+                    Column("内容", 40),
+                    Column("时长（小时）", 10, NUMBER),
+                    Column("地点", 16),
+                    Column("参加人数", 10, NUMBER),
+                    Column("学习交流情况", 40),
+                ],
                 [[s["n"], s["day"], s["form"], s["title"], float(s["hours"]), s["place"], s["attended"], s["note"]] for s in ctx["sessions"]],
             ),
             Sheet("参加情况", [Column("日期", 12, DATE), Column("内容", 36), Column("姓名", 12), Column("参加方式", 14)], attendance),
-            Sheet("必读篇目", [Column("序号", 6, NUMBER), Column("篇目", 60), Column("出处/链接", 40)], [[r["n"], r["title"], r["source"]] for r in ctx["readings"]]),
+            Sheet(
+                "必读篇目",
+                [Column("序号", 6, NUMBER), Column("篇目", 60), Column("出处/链接", 40)],
+                [[r["n"], r["title"], r["source"]] for r in ctx["readings"]],
+            ),
         ]
     )
 
@@ -172,7 +194,7 @@ def study_attendance_rows(meeting) -> list[list]:
 
 
 def _day(text: str):
-    """"2026年11月26日" → date (the talk contexts carry display strings)."""
+    """ "2026年11月26日" → date (the talk contexts carry display strings)."""
     import re
 
     m = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text or "")

@@ -148,7 +148,7 @@ def setup_page(section) -> None:
 
 
 def _page_field(paragraph) -> None:
-    """"— N —" with a PAGE field, 4号 宋体 (GB/T 9704 §7.5)."""
+    """ "— N —" with a PAGE field, 4号 宋体 (GB/T 9704 §7.5)."""
 
     def text(value):
         run = paragraph.add_run(value)
@@ -356,4 +356,14 @@ def _repeat_header(row) -> None:
 def page_setup(document) -> dict:
     """The first section's page setup in millimetres (for tests and template checks)."""
     s = document.sections[0]
-    return {k: round(getattr(s, attr).mm) for k, attr in (("width", "page_width"), ("height", "page_height"), ("top", "top_margin"), ("bottom", "bottom_margin"), ("left", "left_margin"), ("right", "right_margin"))}
+    return {
+        k: round(getattr(s, attr).mm)
+        for k, attr in (
+            ("width", "page_width"),
+            ("height", "page_height"),
+            ("top", "top_margin"),
+            ("bottom", "bottom_margin"),
+            ("left", "left_margin"),
+            ("right", "right_margin"),
+        )
+    }

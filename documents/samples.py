@@ -71,7 +71,11 @@ _DL_PLAN = {**_PLAN, "report_due": "2027年1月4日", "circular_due": "2027年1�
 EXTRA: dict[str, dict] = {
     "work_plan": _PLAN,
     "dl_plan": _DL_PLAN,
-    "filing_cover": {**_DL_PLAN, "title": "示例局领导班子2026年度民主生活会方案报备表", "filings": [{"office": "纪委监委", "recipient": "示例区委", "filed": "2026年12月1日"}]},
+    "filing_cover": {
+        **_DL_PLAN,
+        "title": "示例局领导班子2026年度民主生活会方案报备表",
+        "filings": [{"office": "纪委监委", "recipient": "示例区委", "filed": "2026年12月1日"}],
+    },
     "notice": {
         "title": "关于召开2026年度组织生活会的通知",
         "addressee": "全体党员",
@@ -86,11 +90,26 @@ EXTRA: dict[str, dict] = {
         "title": "示例社区党支部2026年度组织生活会会前学习安排",
         "readings": [{"n": 1, "title": "中国共产党章程", "source": ""}],
         "sessions": [
-            {"n": 1, "date": "2026年11月5日", "day": datetime.date(2026, 11, 5), "form": "集中学习", "title": "学习党章", "hours": "2", "place": "党员活动室", "attended": 3, "note": ""}
+            {
+                "n": 1,
+                "date": "2026年11月5日",
+                "day": datetime.date(2026, 11, 5),
+                "form": "集中学习",
+                "title": "学习党章",
+                "hours": "2",
+                "place": "党员活动室",
+                "attended": 3,
+                "note": "",
+            }
         ],
         "total_hours": "2",
     },
-    "opinion_form": {"title": "示例社区党支部2026年度组织生活会征求意见表", "people": [{"name": "张书记", "title": "书记"}], "aspects": ["政治理论学习方面"], "deadline": "2026年12月10日"},
+    "opinion_form": {
+        "title": "示例社区党支部2026年度组织生活会征求意见表",
+        "people": [{"name": "张书记", "title": "书记"}],
+        "aspects": ["政治理论学习方面"],
+        "deadline": "2026年12月10日",
+    },
     "opinion_summary": {
         "title": "示例社区党支部2026年度组织生活会征求意见汇总",
         "intro": "共收到意见建议3条。",
@@ -206,7 +225,13 @@ EXTRA: dict[str, dict] = {
     },
 }
 EXTRA["talk_records"] = EXTRA["talk_schedule"]
-EXTRA["self_exam_team"] = {**EXTRA["self_exam"], "title": "示例社区党支部2026年度组织生活会对照检查材料", "doc_kind": "对照检查材料", "person": "", "who": "示例社区党支部"}
+EXTRA["self_exam_team"] = {
+    **EXTRA["self_exam"],
+    "title": "示例社区党支部2026年度组织生活会对照检查材料",
+    "doc_kind": "对照检查材料",
+    "person": "",
+    "who": "示例社区党支部",
+}
 
 FIELD_LABELS = {
     "organization": "党组织名称",

@@ -47,13 +47,19 @@ def run_batch(job_pk: int) -> int:
                 zf.writestr(f"{safe_name(meeting.organization.name)}/{name}", body)
                 if n % PROGRESS_EVERY == 0:
                     BatchJob.objects.filter(pk=job.pk).update(done=n)
-            zf.writestr("说明.txt", f"{job.organization.name}{job.year}年度会议情况报告，共{len(meetings)}份。生成时间：{timezone.localtime():%Y-%m-%d %H:%M}\n")
+            zf.writestr(
+                "说明.txt", f"{job.organization.name}{job.year}年度会议情况报告，共{len(meetings)}份。生成时间：{timezone.localtime():%Y-%m-%d %H:%M}\n"
+            )
     except Exception as exc:
         path.unlink(missing_ok=True)
         BatchJob.objects.filter(pk=job.pk).update(status=BatchStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         raise
     BatchJob.objects.filter(pk=job.pk).update(
-        status=BatchStatus.DONE, done=len(meetings), result_path=str(path.relative_to(settings.PRIVATE_MEDIA_ROOT)), result_bytes=path.stat().st_size, finished_at=timezone.now()
+        status=BatchStatus.DONE,
+        done=len(meetings),
+        result_path=str(path.relative_to(settings.PRIVATE_MEDIA_ROOT)),
+        result_bytes=path.stat().st_size,
+        finished_at=timezone.now(),
     )
     return len(meetings)
 

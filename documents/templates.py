@@ -122,7 +122,15 @@ def upload(organization, kind_key: str, data: bytes, *, actor, name: str = "", n
         number = max((t.number for t in rows), default=0) + 1
         rows.filter(is_active=True).update(is_active=False)
         template = DocumentTemplate.objects.create(
-            organization=organization, kind=kind_key, number=number, content=data, original_name=name[:200], fields_used=used, is_active=True, uploaded_by=actor, note=note[:200]
+            organization=organization,
+            kind=kind_key,
+            number=number,
+            content=data,
+            original_name=name[:200],
+            fields_used=used,
+            is_active=True,
+            uploaded_by=actor,
+            note=note[:200],
         )
         record(acting, organization, template, "document_template.uploaded", {"kind": kind_key, "number": number, "bytes": len(data), "fields": used})
     return template

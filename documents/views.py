@@ -103,7 +103,9 @@ def package_zip(meeting) -> tuple[str, bytes]:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, body in kinds.package(meeting):
             zf.writestr(name, body)
-    return kinds.safe_name(f"{meeting.organization.name}{meeting.year}年度{'民主生活会' if meeting.is_democratic_life else '组织生活会'}报送材料") + ".zip", buffer.getvalue()
+    return kinds.safe_name(
+        f"{meeting.organization.name}{meeting.year}年度{'民主生活会' if meeting.is_democratic_life else '组织生活会'}报送材料"
+    ) + ".zip", buffer.getvalue()
 
 
 @view_permission("document.view")

@@ -32,9 +32,7 @@ def _sections(doc: GovDoc, parts: list[tuple[str, object]]) -> None:
 def plan(ctx: dict) -> bytes:
     doc = GovDoc(ctx["title"])
     dl = ctx["kind"] == "民主生活会"
-    doc.para(
-        f"为开好{ctx['year']}年度{ctx['kind']}，根据上级党组织部署要求，结合{ctx['organization']}实际，制定本方案。"
-    )
+    doc.para(f"为开好{ctx['year']}年度{ctx['kind']}，根据上级党组织部署要求，结合{ctx['organization']}实际，制定本方案。")
     schedule = f"{ctx['date']}{(' ' + ctx['time']) if ctx['time'] else ''}，地点：{ctx['place'] or '（待定）'}。"
     parts = [
         ("会议主题", (ctx["theme"] or "（主题待定）") + ("\n" + ctx["theme_rationale"] if ctx.get("theme_rationale") else "")),
@@ -51,7 +49,11 @@ def plan(ctx: dict) -> bytes:
         doc.heading("（二）广泛征求意见", 2)
         doc.para("通过发放征求意见表、召开座谈会、个别谈话等方式，广泛听取党员群众的意见建议，梳理汇总后原汁原味反馈本人。")
         doc.heading("（三）深入谈心谈话", 2)
-        doc.para("书记与班子成员、班子成员之间、班子成员与党员之间普遍开展谈心谈话，交流思想、交换意见。" if dl else "支部书记与每名支委、每名党员谈心谈话，支委之间、党员之间相互谈心谈话，做到全覆盖。")
+        doc.para(
+            "书记与班子成员、班子成员之间、班子成员与党员之间普遍开展谈心谈话，交流思想、交换意见。"
+            if dl
+            else "支部书记与每名支委、每名党员谈心谈话，支委之间、党员之间相互谈心谈话，做到全覆盖。"
+        )
         doc.heading("（四）撰写对照检查材料", 2)
         doc.para("对照会议主题，联系思想和工作实际，认真查摆问题、深刻剖析原因、明确整改方向，材料由本人亲自撰写。")
         for line in ctx["preparation"]:
@@ -60,10 +62,25 @@ def plan(ctx: dict) -> bytes:
     parts.append(("会前准备", preparation))
     parts.append(("会议议程", ctx["agenda"] or _default_agenda(dl)))
     if dl:
-        parts.append(("会后工作", [f"会后15日内（{ctx.get('report_due', '')}前）将会议情况报告、会议记录等报上级纪委监委和组织部。", f"会后1个月内（{ctx.get('circular_due', '')}前）在适当范围通报会议情况。", "针对查摆出的问题制定整改方案，逐项明确责任、时限，抓好整改落实。"]))
+        parts.append(
+            (
+                "会后工作",
+                [
+                    f"会后15日内（{ctx.get('report_due', '')}前）将会议情况报告、会议记录等报上级纪委监委和组织部。",
+                    f"会后1个月内（{ctx.get('circular_due', '')}前）在适当范围通报会议情况。",
+                    "针对查摆出的问题制定整改方案，逐项明确责任、时限，抓好整改落实。",
+                ],
+            )
+        )
     else:
         parts.append(("会后整改", ["会后及时将会议情况报告上级党组织，梳理问题形成问题清单、整改清单，明确整改目标、措施、责任和时限，并在一定范围内公示。"]))
-    parts.append(("工作要求", ctx["requirements"] or ["提高思想认识，把开好会议作为重要政治任务。", "严肃认真开展批评和自我批评，防止以工作汇报代替对照检查。", "严格会议纪律，确保会议质量。"]))
+    parts.append(
+        (
+            "工作要求",
+            ctx["requirements"]
+            or ["提高思想认识，把开好会议作为重要政治任务。", "严肃认真开展批评和自我批评，防止以工作汇报代替对照检查。", "严格会议纪律，确保会议质量。"],
+        )
+    )
     _sections(doc, parts)
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
@@ -109,7 +126,7 @@ def filing_cover(ctx: dict) -> bytes:
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     doc.page_break()
     doc.document.add_paragraph()
-    return _append(doc, plan(ctx))
+    return _append(doc, plan({**ctx, "title": ctx["title"].replace("方案报备表", "实施方案")}))
 
 
 def _append(doc: GovDoc, other: bytes) -> bytes:
@@ -134,7 +151,10 @@ def notice(ctx: dict) -> bytes:
     if ctx["body"]:
         doc.text("\n".join(ctx["body"]))
     else:
-        doc.para(f"经研究，{ctx['organization']}定于{ctx['meeting_time']}在{ctx['place'] or '（地点另行通知）'}召开{ctx['year']}年度{ctx['kind']}。" + (f"会议主题是：{ctx['theme']}。" if ctx["theme"] else ""))
+        doc.para(
+            f"经研究，{ctx['organization']}定于{ctx['meeting_time']}在{ctx['place'] or '（地点另行通知）'}召开{ctx['year']}年度{ctx['kind']}。"
+            + (f"会议主题是：{ctx['theme']}。" if ctx["theme"] else "")
+        )
     if ctx["channels"] or ctx["deadline"]:
         doc.para("为开好这次会议，现广泛征求意见建议，欢迎通过以下方式反映：")
         for i, c in enumerate(ctx["channels"], 1):
@@ -152,7 +172,11 @@ def study(ctx: dict) -> bytes:
     doc.heading("一、必读篇目")
     _numbered(doc, [f"{r['title']}{('（' + r['source'] + '）') if r['source'] else ''}" for r in ctx["readings"]], "（待上级党组织确定）")
     doc.heading("二、学习安排")
-    doc.table(["序号", "日期", "形式", "内容", "时长（小时）", "地点"], [[s["n"], s["date"], s["form"], s["title"], s["hours"], s["place"]] for s in ctx["sessions"]], widths_mm=[12, 30, 22, 56, 16, 20])
+    doc.table(
+        ["序号", "日期", "形式", "内容", "时长（小时）", "地点"],
+        [[s["n"], s["date"], s["form"], s["title"], s["hours"], s["place"]] for s in ctx["sessions"]],
+        widths_mm=[12, 30, 22, 56, 16, 20],
+    )
     doc.para(f"合计学习{ctx['total_hours']}小时。")
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
@@ -185,7 +209,11 @@ def opinion_summary(ctx: dict) -> bytes:
         doc.para("未收到意见的对象：" + "、".join(str(x) for x in ctx["none_received"]) + "。")
     if ctx["feedback"]:
         doc.heading("三、意见反馈情况")
-        doc.table(["反馈对象", "类型", "方式", "反馈日期", "本人签收"], [[f["recipient"], f["kind"], f["mode"], f["date"], f["signed"]] for f in ctx["feedback"]], widths_mm=[28, 40, 28, 30, 30])
+        doc.table(
+            ["反馈对象", "类型", "方式", "反馈日期", "本人签收"],
+            [[f["recipient"], f["kind"], f["mode"], f["date"], f["signed"]] for f in ctx["feedback"]],
+            widths_mm=[28, 40, 28, 30, 30],
+        )
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
 
@@ -240,7 +268,11 @@ def self_exam(ctx: dict) -> bytes:
     if ctx["last_rectification"]:
         doc.text(ctx["last_rectification"])
     if ctx["last_items"]:
-        doc.table(["序号", "整改目标", "整改措施", "完成时限", "完成情况"], [[x["n"], x["goal"], x["measures"], x["deadline"], x["status"]] for x in ctx["last_items"]], widths_mm=[12, 44, 52, 26, 22])
+        doc.table(
+            ["序号", "整改目标", "整改措施", "完成时限", "完成情况"],
+            [[x["n"], x["goal"], x["measures"], x["deadline"], x["status"]] for x in ctx["last_items"]],
+            widths_mm=[12, 44, 52, 26, 22],
+        )
     elif not ctx["last_rectification"]:
         doc.para("（上年度无整改事项记录。）")
     doc.heading("二、存在的问题")
@@ -313,7 +345,10 @@ def minutes(ctx: dict) -> bytes:
                 ["应到/实到", f"应到{s['expected']}人，实到{s['present']}人"],
                 ["出席人员", s["present_names"]],
                 ["缺席人员及原因", "；".join(f"{a['name']}（{a['reason']}）" for a in s["absent"]) or "无"],
-                ["列席/指导人员", "；".join([*(f"{o['name']}（{o['category']}）" for o in s["observers"]), *([f"上级指导：{s['guide']}"] if s["guide"] else [])]) or "无"],
+                [
+                    "列席/指导人员",
+                    "；".join([*(f"{o['name']}（{o['category']}）" for o in s["observers"]), *([f"上级指导：{s['guide']}"] if s["guide"] else [])]) or "无",
+                ],
                 ["记录人", s["recorder"]],
             ],
             widths_mm=[36, 120],
@@ -342,7 +377,12 @@ def minutes(ctx: dict) -> bytes:
         c = ctx["closing"]
         doc.heading("小结表态", 2)
         doc.para(f"小结人：{c['author']}")
-        for label, key in (("不足", "shortcomings"), ("整改意见", "rectification_opinions"), ("表态", "commitment"), ("对党员群众意见的落实", "opinions_response")):
+        for label, key in (
+            ("不足", "shortcomings"),
+            ("整改意见", "rectification_opinions"),
+            ("表态", "commitment"),
+            ("对党员群众意见的落实", "opinions_response"),
+        ):
             if c[key]:
                 doc.para(c[key], lead=f"{label}：")
         for n, g in enumerate(c["guidance_responses"], 1):
@@ -399,7 +439,12 @@ def circular(ctx: dict) -> bytes:
 def ballot(ctx: dict) -> bytes:
     doc = GovDoc(ctx["title"])
     doc.para("（不记名，请在相应等次栏内划“√”，每人只能选一个等次；优秀等次一般不超过参评人数的三分之一）", indent=False, size=SIZE_5)
-    doc.table(["序号", "姓名", *ctx["grades"], "存在问题（可选填）"], [[p["n"], p["name"], *[""] * len(ctx["grades"]), ""] for p in ctx["people"]], widths_mm=[12, 24, 16, 16, 18, 16, 54], min_height_mm=9)
+    doc.table(
+        ["序号", "姓名", *ctx["grades"], "存在问题（可选填）"],
+        [[p["n"], p["name"], *[""] * len(ctx["grades"]), ""] for p in ctx["people"]],
+        widths_mm=[12, 24, 16, 16, 18, 16, 54],
+        min_height_mm=9,
+    )
     if ctx["kind"] == "组织生活会":
         doc.heading("党支部班子测评", 2)
         doc.table(["测评项目", "好", "较好", "一般", "差"], [[x, "", "", "", ""] for x in ctx["team_items"]], widths_mm=[60, 24, 24, 24, 24], min_height_mm=9)

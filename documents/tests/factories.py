@@ -53,7 +53,14 @@ def full_meeting(world, *, org=None, held_on=HELD, stage=Stage.RECTIFYING):
     # last year's meeting with one team item and one personal item (for the drafts' section 2)
     last = make_meeting(org, year=held_on.year - 1, held_on=datetime.date(held_on.year - 1, 12, 10), stage=Stage.CLOSED, sitting=False)
     make_item(last, goal="建立党员联系户制度", measures="每名党员联系3户群众", status=ItemStatus.CLOSED)
-    make_item(last, goal="提高理论学习质量", measures="每月读书笔记一篇", responsible_member=sec, status=ItemStatus.OPEN, deadline=datetime.date(held_on.year - 1, 12, 31))
+    make_item(
+        last,
+        goal="提高理论学习质量",
+        measures="每月读书笔记一篇",
+        responsible_member=sec,
+        status=ItemStatus.OPEN,
+        deadline=datetime.date(held_on.year - 1, 12, 31),
+    )
 
     meeting = make_meeting(org, year=held_on.year, held_on=held_on, stage=stage, sitting=False, title=f"{org.name}{held_on.year}年度组织生活会")
     meeting.theme = "学思想、强党性、重实践、建新功"
@@ -79,11 +86,18 @@ def full_meeting(world, *, org=None, held_on=HELD, stage=Stage.RECTIFYING):
     )
     Reading.objects.create(meeting=meeting, title="中国共产党章程", order=1)
     Reading.objects.create(meeting=meeting, title="中国共产党纪律处分条例", order=2)
-    s1 = StudySession.objects.create(meeting=meeting, form=StudyForm.CONCENTRATED, title="集中学习党章", date=held_on - datetime.timedelta(days=20), hours=Decimal("2.5"), place="党员活动室")
+    s1 = StudySession.objects.create(
+        meeting=meeting, form=StudyForm.CONCENTRATED, title="集中学习党章", date=held_on - datetime.timedelta(days=20), hours=Decimal("2.5"), place="党员活动室"
+    )
     for m in (sec, com, mem):
         StudyAttendance.objects.create(session=s1, member=m)
     team_op = Opinion.objects.create(
-        meeting=meeting, channel=OpinionChannel.FORM, target=OpinionTarget.TEAM, content="支部活动形式单一，吸引力不强", category="作风", received_on=held_on - datetime.timedelta(days=15)
+        meeting=meeting,
+        channel=OpinionChannel.FORM,
+        target=OpinionTarget.TEAM,
+        content="支部活动形式单一，吸引力不强",
+        category="作风",
+        received_on=held_on - datetime.timedelta(days=15),
     )
     sec_op = Opinion.objects.create(
         meeting=meeting,
@@ -95,9 +109,22 @@ def full_meeting(world, *, org=None, held_on=HELD, stage=Stage.RECTIFYING):
         received_on=held_on - datetime.timedelta(days=14),
     )
     com_op = Opinion.objects.create(
-        meeting=meeting, channel=OpinionChannel.FORUM, target=OpinionTarget.PERSON, target_member=com, content="钱委员学习笔记不够认真", received_on=held_on - datetime.timedelta(days=14)
+        meeting=meeting,
+        channel=OpinionChannel.FORUM,
+        target=OpinionTarget.PERSON,
+        target_member=com,
+        content="钱委员学习笔记不够认真",
+        received_on=held_on - datetime.timedelta(days=14),
     )
-    Talk.objects.create(meeting=meeting, member_a=sec, member_b=com, scheduled_on=held_on - datetime.timedelta(days=12), held_on=held_on - datetime.timedelta(days=12), form=TalkForm.FACE, key_points="交流支部工作")
+    Talk.objects.create(
+        meeting=meeting,
+        member_a=sec,
+        member_b=com,
+        scheduled_on=held_on - datetime.timedelta(days=12),
+        held_on=held_on - datetime.timedelta(days=12),
+        form=TalkForm.FACE,
+        key_points="交流支部工作",
+    )
     Talk.objects.create(meeting=meeting, member_a=sec, member_b=mem, scheduled_on=held_on - datetime.timedelta(days=11))
     SelfExamination.objects.create(
         meeting=meeting,
@@ -108,9 +135,26 @@ def full_meeting(world, *, org=None, held_on=HELD, stage=Stage.RECTIFYING):
         causes="宗旨意识有所淡化",
         measures="每月至少入户走访5户",
     )
-    committee = Sitting.objects.create(meeting=meeting, kind=SittingKind.COMMITTEE, order=1, status=SittingStatus.CLOSED, date=held_on - datetime.timedelta(days=1), place="党员活动室", host=sec, recorder="钱委员")
+    committee = Sitting.objects.create(
+        meeting=meeting,
+        kind=SittingKind.COMMITTEE,
+        order=1,
+        status=SittingStatus.CLOSED,
+        date=held_on - datetime.timedelta(days=1),
+        place="党员活动室",
+        host=sec,
+        recorder="钱委员",
+    )
     general = Sitting.objects.create(
-        meeting=meeting, kind=SittingKind.GENERAL, order=2, status=SittingStatus.CLOSED, date=held_on, place="社区党群服务中心三楼会议室", host=sec, recorder="钱委员", guide_name="街道党工委吴委员"
+        meeting=meeting,
+        kind=SittingKind.GENERAL,
+        order=2,
+        status=SittingStatus.CLOSED,
+        date=held_on,
+        place="社区党群服务中心三楼会议室",
+        host=sec,
+        recorder="钱委员",
+        guide_name="街道党工委吴委员",
     )
     for s in (committee, general):
         Attendance.objects.create(sitting=s, member=sec)
@@ -120,10 +164,27 @@ def full_meeting(world, *, org=None, held_on=HELD, stage=Stage.RECTIFYING):
     a2 = AgendaItem.objects.create(sitting=general, order=2, title="开展批评和自我批评")
     Criticism.objects.create(sitting=general, agenda_item=a2, seq=1, kind=CriticismKind.SELF, speaker=sec, content="本人带头入户走访不够")
     crit = Criticism.objects.create(
-        sitting=general, agenda_item=a2, seq=2, kind=CriticismKind.MUTUAL, speaker=com, target=sec, content="赵书记开会多、下沉少", suggestion="每周安排半天走访"
+        sitting=general,
+        agenda_item=a2,
+        seq=2,
+        kind=CriticismKind.MUTUAL,
+        speaker=com,
+        target=sec,
+        content="赵书记开会多、下沉少",
+        suggestion="每周安排半天走访",
     )
-    Criticism.objects.create(sitting=general, agenda_item=a2, seq=3, kind=CriticismKind.RESPONSE, speaker=sec, content="诚恳接受钱委员的批评", response="立即整改，每周走访")
-    Commentary.objects.create(meeting=meeting, sitting=general, author=world.reviewer, on_preparation="会前准备扎实", on_criticism="批评直截了当", on_effect="达到了预期效果", guidance=["抓好问题整改"])
+    Criticism.objects.create(
+        sitting=general, agenda_item=a2, seq=3, kind=CriticismKind.RESPONSE, speaker=sec, content="诚恳接受钱委员的批评", response="立即整改，每周走访"
+    )
+    Commentary.objects.create(
+        meeting=meeting,
+        sitting=general,
+        author=world.reviewer,
+        on_preparation="会前准备扎实",
+        on_criticism="批评直截了当",
+        on_effect="达到了预期效果",
+        guidance=["抓好问题整改"],
+    )
     Closing.objects.create(meeting=meeting, author=sec, shortcomings="个别发言不够具体", commitment="立行立改", guidance_responses=["照单全收，抓好整改"])
     p1 = make_problem(meeting, description="支部活动形式单一，吸引力不强", source=ProblemSource.OPINION)
     p1.opinion = team_op
