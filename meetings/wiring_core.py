@@ -78,3 +78,4 @@ def _auto_advance(meeting_id: int) -> None:
 
 
 hooks.on_meeting_changed(_auto_advance)
+from . import demo_core  # noqa: E402,F401
