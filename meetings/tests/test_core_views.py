@@ -123,3 +123,14 @@ def test_override_through_the_view_is_shown_forever(world, client, started):
     assert "上级已同意，书面材料补报" in page
     client.force_login(world.member)
     assert "上级已同意，书面材料补报" in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+
+
+def test_attendance_grid_saves_in_place_with_htmx(world, client, started):
+    meeting = started
+    Meeting.objects.filter(pk=meeting.pk).update(stage=Stage.PREPARING)
+    _post(client, "meetings:session_add", meeting.pk, {"form": "self", "title": "自学", "date": "2026-12-01", "hours": "6"})
+    session = StudySession.objects.get()
+    response = client.post(reverse("meetings:attendance_save", args=[session.pk]), {f"m{world.member_member.pk}": "remote"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith('<div id="study-attendance">')
+    assert "已登记“自学”的参加情况（1人次）" in body and "灵活方式" in body and "<html" not in body
