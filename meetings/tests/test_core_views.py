@@ -62,7 +62,7 @@ def test_stale_plan_version_keeps_input_and_changes_nothing(world, client, start
     meeting = started
     _post(client, "meetings:plan_save", meeting.pk, {**PLAN, "place": "甲地", "version": 1})
     body = _post(client, "meetings:plan_save", meeting.pk, {**PLAN, "place": "乙地（我的输入）", "version": 1}, follow=False)
-    assert "已被他人修改" in body and "乙地（我的输入）" in body
+    assert "已被他人修改" in body and "乙地（我的输入）" in body and "他人保存的最新版本" in body and "甲地" in body
     meeting.plan.refresh_from_db()
     assert meeting.plan.place == "甲地"
 
