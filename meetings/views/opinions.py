@@ -25,7 +25,7 @@ from ..services import opinions as svc
 from ..services.prep_common import PREP_STAGES, can_see_confidential, committee_members
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ROWS = 5
+ROWS = 3
 PUBLIC_LIMIT = (5, 600)  # per address: 5 submissions in 10 minutes
 PUBLIC_DAILY_LIMIT = 500  # per meeting and day, whoever sends them
 
