@@ -62,11 +62,39 @@ def statement(kind, speaker, content, *, target="", suggestion="", answers=()):
     return {"kind": kind, "speaker": speaker.pk, "target": target, "content": content, "suggestion": suggestion, "answers": [o.pk for o in answers]}
 
 
+def from_plan_draft(org, secretary, reviewer, client):
+    """A year-end meeting created by the secretary; nothing opens before the superior approves
+    the plan (OL-2.1.c); then the plan is completed, submitted and approved (ol-core services)."""
+    from django.utils import timezone
+
+    from meetings.services import plan as plan_services
+    from meetings.services.meeting import create_meeting
+
+    from .factories_core import FULL_PLAN
+
+    meeting = create_meeting(org, kind="org_life", year=timezone.localdate().year, half="year_end", actor=secretary)
+    client.force_login(secretary)
+    refused(
+        client, reverse("meetings:opinions_add", args=[meeting.pk]), batch(meeting, "forum", [("team", "活动室周末不开放，建议周六开放。", False)]), "OL-2.1.c"
+    )
+    a, b = org.members.order_by("pk")[:2]
+    talk = {"action": "record", "member_a": a.pk, "member_b": b.pk, "kind": "regular", "held_on": days_ago(1).isoformat()}
+    refused(client, reverse("meetings:talk_add", args=[meeting.pk]), talk, "OL-2.1.c")
+    assert not Opinion.objects.filter(meeting=meeting).exists()
+    plan = meeting.plan
+    plan_services.save_plan(plan, dict(FULL_PLAN, scheduled_date=days_ago(-10)), actor=secretary, version=plan.version)
+    plan_services.submit_plan(plan, actor=secretary)
+    plan_services.approve_plan(plan, actor=reviewer)
+    meeting.refresh_from_db()
+    assert meeting.stage == Stage.PREPARING
+    return meeting
+
+
 def test_year_end_meeting_of_a_community_branch_with_committee(world, client, no_gates):
-    meeting = make_ol_meeting(world.b1)
     sec, com, mem = world.secretary_member, world.committee_member_member, world.member_member
     old = make_member(world.b1, name="高大爷", is_elderly_or_infirm=True)
     mobile = make_member(world.b1, name="外出党员", is_mobile=True, flow_direction="out", flow_organization_name="深圳市某街道党工委")
+    meeting = from_plan_draft(world.b1, world.secretary, world.reviewer, client)
     pk = meeting.pk
     client.force_login(world.secretary)
     assert client.get(reverse("meetings:opinions", args=[pk])).status_code == 200
@@ -165,8 +193,10 @@ def test_year_end_meeting_of_a_community_branch_with_committee(world, client, no
     assert "100%" in page
     assert Talk.objects.filter(meeting=meeting).count() == 9
 
-    # preparation complete: the meeting page moves it to READY (ol-core); here directly
-    Meeting.objects.filter(pk=pk).update(stage=Stage.READY)
+    # preparation complete: the meeting page's button moves it to READY (ol-core's gate)
+    client.force_login(world.secretary)
+    ok(client, reverse("meetings:advance", args=[pk]), {"to": Stage.READY})
+    assert Meeting.objects.get(pk=pk).stage == Stage.READY
 
     # OL-3.1.a: the 党员大会 before the 支委会 is refused with a clear message, nothing changes
     client.force_login(world.secretary)
@@ -250,10 +280,10 @@ def test_year_end_meeting_of_a_community_branch_with_committee(world, client, no
 
 
 def test_year_end_meeting_of_a_branch_without_committee(world, client, no_gates):
-    meeting = make_ol_meeting(world.b2)
-    pk = meeting.pk
     sec = world.outsider_member
     m2 = make_member(world.b2, name="吴党员", user=True)
+    meeting = from_plan_draft(world.b2, world.outsider, world.reviewer, client)
+    pk = meeting.pk
     client.force_login(world.outsider)
     ok(client, reverse("meetings:opinions_add", args=[pk]), batch(meeting, "forum", [("team", "支部今年组织活动少，上半年只开过一次主题党日。", True)]))
     client.force_login(m2.user)
@@ -266,7 +296,7 @@ def test_year_end_meeting_of_a_branch_without_committee(world, client, no_gates)
         reverse("meetings:talk_add", args=[pk]),
         {"action": "record", "member_a": sec.pk, "member_b": m2.pk, "kind": "regular", "held_on": days_ago(2).isoformat()},
     )
-    Meeting.objects.filter(pk=pk).update(stage=Stage.READY)
+    ok(client, reverse("meetings:advance", args=[pk]), {"to": Stage.READY})
     refused(client, reverse("meetings:sitting_open", args=[pk]), {"kind": "committee", "date": days_ago(1).isoformat()}, "直接召开党员大会")
     ok(client, reverse("meetings:sitting_open", args=[pk]), {"kind": "general", "date": days_ago(1).isoformat()})
     general = Sitting.objects.get(meeting=meeting)
