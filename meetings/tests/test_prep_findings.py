@@ -102,3 +102,15 @@ def test_meeting_page_lists_these_steps(world, client):
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     for url_name in ("opinions", "talks", "sittings", "problems"):
         assert reverse(f"meetings:{url_name}", args=[meeting.pk]) in page
+
+
+def test_OL_3_3_a_closing_revised_after_the_commentary_comes_after_it(world):
+    from meetings import snapshot
+
+    meeting = make_ol_meeting(world.b2, stage=Stage.READY)
+    sittings.open_sitting(meeting, actor=world.outsider, kind=SittingKind.GENERAL, date=days_ago(0))
+    first = sittings.save_closing(meeting, actor=world.outsider, expected="", commitment="整改")
+    sittings.save_commentary(meeting, actor=world.reviewer, expected="", on_preparation="", on_criticism="较好", on_effect="", guidance=["抓好整改"])
+    assert snapshot.build(meeting).closing.after_commentary is False
+    sittings.save_closing(meeting, actor=world.outsider, expected=sittings.fingerprint(first), commitment="整改", guidance_responses=["马上就办"])
+    assert snapshot.build(meeting).closing.after_commentary is True
