@@ -291,11 +291,11 @@ def _require_preparing(meeting: Meeting, action: str) -> None:
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("organization").get(pk=meeting.pk)
 
 
 def _lock(se: SelfExamination) -> SelfExamination:
-    return SelfExamination.objects.select_for_update().select_related("meeting__organization", "member").get(pk=se.pk)
+    return SelfExamination.objects.select_for_update(of=("self",)).select_related("meeting__organization", "member").get(pk=se.pk)
 
 
 def prefill(meeting: Meeting, member_id: int | None) -> dict:
