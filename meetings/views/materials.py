@@ -78,17 +78,19 @@ def materials(request, pk):
     for key, se in existing.items():  # written although not required (optional outlines)
         rows.append({"key": key, "name": _author_label(se), "doc_kind": se.get_doc_kind_display(), "se": se, "required": False, "clauses": ()})
     assessed = services.assess_meeting(meeting) if any(r["se"] for r in rows) else None
+    can_manage = has_perm(request.user, "meeting.manage", meeting.organization)
     for row in rows:
         se = row["se"]
         if se is not None:
             row["pending"] = services.pending_level(se)
             row["warnings"] = len(assessed.assessments[se.pk].warnings) if assessed else 0
             row["mine"] = row["key"] == my_key
+            row["editable"] = se.status in services.EDITABLE and (row["mine"] or (se.member_id is None and can_manage))
     context = {
         "meeting": meeting,
         "meeting_url": _meeting_url(meeting),
         "rows": rows,
-        "can_manage": has_perm(request.user, "meeting.manage", meeting.organization),
+        "can_manage": can_manage,
         "missing": [r for r in rows if r["required"] and r["se"] is None],
         "my_key": my_key,
         "is_dl": meeting.kind == MeetingKind.DEMOCRATIC_LIFE,
