@@ -117,3 +117,6 @@ def rule_findings(meeting, stage="preparing") -> dict:
         **services.contribute(meeting),
     )
     return {f.rule_id: f for f in engine.check(snap, services.rulebook_of(meeting))}
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
