@@ -16,7 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings.choices import CriticismKind, DLSlot, FeedbackKind, Stage, StudyForm
+from meetings.choices import DLSlot, FeedbackKind, Stage, StudyForm
 from meetings.models import Feedback, Meeting, Opinion, OpinionSummary, StudyAttendance, StudySession, Talk
 from meetings.services import dl
 from rectification.models import Report
@@ -75,7 +75,9 @@ def test_DL_journey_through_the_views(world, client, time_machine):
     at(time_machine, datetime.date(2026, 11, 2))
     r = post(client, world.reviewer, "dl_topic_publish", organization=world.p1.pk, year=2026, theme=THEME, window_start="2026-12-01", window_end="2026-12-31")
     assert r.status_code == 403
-    r = post(client, world.inspector, "dl_topic_publish", organization=world.district.pk, year=2026, theme=THEME, window_start="2026-12-01", window_end="2026-12-31")
+    r = post(
+        client, world.inspector, "dl_topic_publish", organization=world.district.pk, year=2026, theme=THEME, window_start="2026-12-01", window_end="2026-12-31"
+    )
     assert r.status_code == 200
     meeting = Meeting.objects.get(leading_team=team, special=False)
     assert meeting.theme == THEME
@@ -120,7 +122,20 @@ def test_DL_journey_through_the_views(world, client, time_machine):
     assert not dl.filing_state(Meeting.objects.get(pk=special.pk))["blocked"]
 
     # 3. notice (DL-2.3): public page and printable page
-    r = post(client, main.user, "dl_notice_save", meeting.pk, publish="1", title="", meeting_time_text="2026年12月20日上午9时", body=f"主题：{THEME}", opinion_channels="", form="书面通知", scope="干部群众", is_public="on")
+    r = post(
+        client,
+        main.user,
+        "dl_notice_save",
+        meeting.pk,
+        publish="1",
+        title="",
+        meeting_time_text="2026年12月20日上午9时",
+        body=f"主题：{THEME}",
+        opinion_channels="",
+        form="书面通知",
+        scope="干部群众",
+        is_public="on",
+    )
     assert any("征求意见方式" in m for m in msgs(r))
     r = post(
         client,
@@ -144,7 +159,9 @@ def test_DL_journey_through_the_views(world, client, time_machine):
     assert "公布范围" in client.get(reverse("meetings:dl_notice_print", args=[meeting.pk])).content.decode()
 
     # study (DL-2.4), opinions and talks (prepared with the models until their services land)
-    concentrated = StudySession.objects.create(meeting=meeting, form=StudyForm.CONCENTRATED, title="集中学习", date=day_a - datetime.timedelta(days=10), hours=Decimal(6))
+    concentrated = StudySession.objects.create(
+        meeting=meeting, form=StudyForm.CONCENTRATED, title="集中学习", date=day_a - datetime.timedelta(days=10), hours=Decimal(6)
+    )
     own = StudySession.objects.create(meeting=meeting, form=StudyForm.SELF, title="自学", date=day_a - datetime.timedelta(days=9), hours=Decimal(12))
     for m in leaders:
         StudyAttendance.objects.create(session=concentrated, member=m)
@@ -205,7 +222,16 @@ def test_DL_journey_through_the_views(world, client, time_machine):
             complete()
         else:
             say("response", subject, content="诚恳接受，认真整改")
-    r = post(client, world.inspector, "dl_commentary", meeting.pk, on_preparation="准备充分", on_criticism="批评见人见事", on_effect="达到预期", guidance="抓好整改落实\n加强班子建设")
+    r = post(
+        client,
+        world.inspector,
+        "dl_commentary",
+        meeting.pk,
+        on_preparation="准备充分",
+        on_criticism="批评见人见事",
+        on_effect="达到预期",
+        guidance="抓好整改落实\n加强班子建设",
+    )
     assert "点评已记录。" in msgs(r)
     r = post(client, main.user, "dl_closing", meeting.pk, shortcomings="查摆不够深", rectification_opinions="逐条整改", commitment="坚决抓好整改")
     post(client, main.user, "dl_sitting_close", meeting.pk)
@@ -243,7 +269,15 @@ def test_DL_journey_through_the_views(world, client, time_machine):
     circular = client.get(reverse("rectification:circular", args=[meeting.pk])).context["circular"]
     client.post(
         reverse("rectification:circular_save", args=[meeting.pk]),
-        {"title": "关于2026年度民主生活会情况的通报", "content": "会议情况和整改措施……", "scope": "街道机关干部和辖区群众", "form": "书面通报、公开栏", "is_public": "on", "version": circular.version, "publish": "1"},
+        {
+            "title": "关于2026年度民主生活会情况的通报",
+            "content": "会议情况和整改措施……",
+            "scope": "街道机关干部和辖区群众",
+            "form": "书面通报、公开栏",
+            "is_public": "on",
+            "version": circular.version,
+            "publish": "1",
+        },
     )
     client.logout()
     public = client.get(reverse("meetings:dl_public", args=[meeting.public_token])).content.decode()
