@@ -9,7 +9,7 @@
   observers, the guide's 点评 and the summary.
 
 Idempotent: does nothing once the 专题 meeting exists. Stage moves that ol-core's pages make
-(PREPARING → READY) are set directly here.
+(PREPARING → READY) go through `lifecycle.advance` after the preparation below.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ def _aware(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 @register(75, "民主生活会（东城街道党工委领导班子）")
 def load(context: dict) -> None:
+    from core.errors import DomainError
+
+    from . import lifecycle
     from .choices import CriticismKind, MeetingKind, Stage
     from .models import Meeting
     from .services import dl
@@ -116,7 +119,12 @@ def load(context: dict) -> None:
         )
         dl.decide_plan(special.plan, actor=lingdao, mode="main_leader")
         dl.file_plan(special.plan, actor=lingdao, on=_aware(held - datetime.timedelta(days=18)))
-        Meeting.objects.filter(pk=special.pk).update(stage=Stage.READY)  # the meeting page's move (ol-core)
+        special.refresh_from_db()
+        _prepare(special, lingdao, held)
+        try:
+            lifecycle.advance(special, Stage.READY, actor=lingdao)
+        except DomainError:  # whatever the demo does not prepare; the meeting page lists it
+            Meeting.objects.filter(pk=special.pk).update(stage=Stage.READY)
         special.refresh_from_db()
         sitting = dl.open_sitting(special, actor=lingdao, date=held, place="街道党工委会议室", guide_name="区纪委 陈监督", recorder="党政办 记录员")
         absent, proxy = leaders[-1], leaders[1]
@@ -162,9 +170,50 @@ def load(context: dict) -> None:
         )
         try:
             dl.close_sitting(sitting, actor=lingdao)
-        except Exception:  # noqa: BLE001 - the lifecycle's READY/HELD gates may ask for preparation records the demo does not create
+        except DomainError:  # a gate the demo's preparation does not satisfy: close the record anyway
             from .choices import SittingStatus
             from .models import Sitting
 
             Sitting.objects.filter(pk=sitting.pk).update(status=SittingStatus.CLOSED, ended_at=timezone.now())
             Meeting.objects.filter(pk=special.pk).update(stage=Stage.HELD)
+            sitting.refresh_from_db()
+            dl.relay_tasks(sitting)
+
+
+def _prepare(meeting, lingdao, held) -> None:
+    """The preparation the READY gate asks for: notice 16 days ahead, a reading list, the
+    opinion summary, and every material (team and each leader) written and submitted."""
+    from .models import OpinionSummary
+    from .services import dl, materials, study
+
+    notice = dl.save_notice(
+        meeting,
+        actor=lingdao,
+        data={
+            "meeting_time_text": f"{held:%Y年%-m月%-d日} 上午9:00",
+            "body": dl.notice_default_body(meeting),
+            "opinion_channels": "街道一楼意见箱；电话：010-00000000。",
+            "form": "书面通知、公示栏",
+            "scope": "街道机关干部职工和辖区群众",
+            "is_public": True,
+        },
+    )
+    dl.publish_notice(notice, actor=lingdao, on=_aware(held - datetime.timedelta(days=16)))
+    study.add_reading(meeting, actor=lingdao, title="区委第二巡察组反馈意见", source="区委巡察办")
+    # ol-prep's opinion services serve 组织生活会 only so far: the summary is written directly.
+    OpinionSummary.objects.create(meeting=meeting, number=1, content={"team": [], "people": []}, intro="共收到意见建议12条，已逐条反馈。", frozen_by=lingdao)
+    for se in materials.create_materials(meeting, actor=lingdao):
+        author = se.member.user if se.member_id and se.member.user_id else lingdao
+        se = materials.save_draft(
+            se,
+            {
+                "thought_section": "理论武装不够经常，对巡察反馈问题的思想根源认识不深。",
+                "problems": "调查研究不够深入；督促分管领域整改不够有力。",
+                "causes": "宗旨意识有所淡化，担当精神不够强。",
+                "measures": "建立整改台账，每月到基层联系点调研。",
+                "personal_section": "作为班子成员，对分管领域问题负有直接责任。",
+            },
+            actor=author,
+            version=se.version,
+        )
+        materials.submit(se, actor=author, version=se.version)

@@ -16,6 +16,17 @@ from .factories_dl import PNG, THEME, decide_and_file, make_dl_meeting, make_tea
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _preparation_gates_off(monkeypatch):
+    """These tests jump to READY without the preparation records (notice, study, materials…);
+    the stage moves' rulebook gates are ol-core's and tested there (and end to end in
+    test_dl_journey). The DL rules themselves are checked through `dl.filing_findings` and
+    `engine.check` below."""
+    from meetings import lifecycle
+
+    monkeypatch.setattr(lifecycle, "findings", lambda *a, **k: [])
+
+
 def _say(sitting, ctx, speaker, kind, text="具体问题：调查研究不深入，联系群众不够。", item=None, observer=None):
     item = item or dl.current_item(sitting)
     return dl.record_statement(sitting, actor=ctx.main.user, item=item, kind=kind, content=text, speaker=speaker, observer=observer)
@@ -48,15 +59,20 @@ def run_meeting(world, sitting, ctx, present=None):
 
 
 # -- topic ---------------------------------------------------------------------------------
-def test_DL_0_3_topic_creates_a_meeting_per_leading_team_of_a_committee(world):
+def test_DL_0_3_topic_reaches_every_team_and_only_committees_may_hold_it(world):
     team, _ = make_team(world)
     branch_team, _ = make_leading_team(world.b3, size=2)  # a branch does not hold 民主生活会
     campaign = dl.publish_topic(
         world.district, actor=world.inspector, year=2027, theme=THEME, window_start=datetime.date(2027, 11, 1), window_end=datetime.date(2027, 12, 31)
     )
-    teams = set(campaign.meetings.values_list("leading_team", flat=True))
-    assert team.pk in teams and branch_team.pk not in teams
+    from meetings import snapshot
+    from rulebook import engine
+
     meeting = campaign.meetings.get(leading_team=team)
+    branch_meeting = campaign.meetings.get(leading_team=branch_team)
+    assert "DL-0.3" not in {f.rule_id for f in engine.check(snapshot.build(meeting), dl.rulebook_of(meeting))}
+    blocked = {f.rule_id: f for f in engine.check(snapshot.build(branch_meeting), dl.rulebook_of(branch_meeting))}
+    assert blocked["DL-0.3"].severity == "blocker" and not blocked["DL-0.3"].overridable
     assert meeting.kind == "democratic_life" and meeting.theme == THEME and meeting.plan.theme == THEME
     assert "①" in meeting.plan.agenda and "⑦" in meeting.plan.agenda
 
