@@ -242,7 +242,7 @@ def save_dl_plan(plan: Plan, data: dict, *, actor, version: int) -> Plan:
     if save_plan is not None:
         return save_plan(plan, data, actor=actor, version=version)
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().select_related("meeting__organization").get(pk=plan.pk)
+        locked = Plan.objects.select_for_update(of=("self",)).select_related("meeting__organization").get(pk=plan.pk)
         acting = require(actor, "meeting.manage", locked.meeting.organization)
         if locked.version != version:
             raise ConcurrentEditError()
@@ -285,7 +285,7 @@ def decide_plan(plan: Plan, *, actor, mode: str, minutes_name: str = "", minutes
             raise DomainError("会议讨论决定的，须上传会议讨论记录（DL-2.2.b）。")
         kind = check_upload(minutes_data, MINUTES_KINDS)
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().select_related("meeting__organization", "meeting__campaign").get(pk=plan.pk)
+        locked = Plan.objects.select_for_update(of=("self",)).select_related("meeting__organization", "meeting__campaign").get(pk=plan.pk)
         meeting = locked.meeting
         acting = require(actor, "meeting.manage", meeting.organization)
         if mode == ApprovalMode.MAIN_LEADER and acting.role != Role.MAIN_LEADER:
@@ -343,7 +343,7 @@ def file_plan(plan: Plan, *, actor, on=None) -> list[PlanFiling]:
     (and flagged); it blocks the meeting until an inspector overrides it with a reason."""
     now = on or timezone.now()
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().select_related("meeting__organization").get(pk=plan.pk)
+        locked = Plan.objects.select_for_update(of=("self",)).select_related("meeting__organization").get(pk=plan.pk)
         meeting = locked.meeting
         acting = require(actor, "meeting.manage", meeting.organization)
         if locked.status == PlanStatus.FILED:
@@ -487,7 +487,7 @@ def publish_notice(notice: PublicNotice, *, actor, on=None) -> PublicNotice:
     (a late notice is published but stays a blocker until overridden)."""
     now = on or timezone.now()
     with transaction.atomic():
-        locked = PublicNotice.objects.select_for_update().select_related("meeting__organization").get(pk=notice.pk)
+        locked = PublicNotice.objects.select_for_update(of=("self",)).select_related("meeting__organization").get(pk=notice.pk)
         meeting = locked.meeting
         acting = require(actor, "meeting.manage", meeting.organization)
         if locked.published_at:
@@ -549,7 +549,7 @@ def open_sitting(meeting, *, actor, date=None, place: str = "", guide=None, guid
     """Open the 民主生活会 with only the fixed agenda ①–⑦ (DL-1.3, DL-3.2): ⑤ has one item per
     other leader in the team's order. Refused while the plan filing is late and not overridden."""
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("organization", "leading_team").get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update(of=("self",)).select_related("organization", "leading_team").get(pk=meeting.pk)
         acting = require(actor, "meeting.manage", locked.organization)
         if locked.leading_team_id is None:
             raise DomainError("民主生活会须属于一个领导班子（DL-0.3）。")
@@ -624,7 +624,7 @@ def current_item(sitting) -> AgendaItem | None:
 
 
 def _lock_sitting(sitting) -> Sitting:
-    return Sitting.objects.select_for_update().select_related("meeting__organization", "meeting__leading_team").get(pk=sitting.pk)
+    return Sitting.objects.select_for_update(of=("self",)).select_related("meeting__organization", "meeting__leading_team").get(pk=sitting.pk)
 
 
 def _require_open(sitting):
