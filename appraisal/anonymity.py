@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
+
 from django.db import connection
 
 _rng = random.SystemRandom()

@@ -151,9 +151,7 @@ async def _load(base, appraisal_id, sessions, grades_form):
     limits = httpx.Limits(max_connections=VOTERS + DOUBLE, max_keepalive_connections=0)
     times, outcomes = [], []
     async with httpx.AsyncClient(limits=limits, timeout=300, follow_redirects=False) as client:
-        await asyncio.gather(
-            *(_vote(client, base, appraisal_id, key, grades_form, times, outcomes, i < DOUBLE) for i, key in enumerate(sessions[:VOTERS]))
-        )
+        await asyncio.gather(*(_vote(client, base, appraisal_id, key, grades_form, times, outcomes, i < DOUBLE) for i, key in enumerate(sessions[:VOTERS])))
     return times, outcomes
 
 
@@ -205,6 +203,18 @@ def run(ctx):
         {"name": "ballot_double_submissions_refused", "value": outcomes.count("refused_duplicate"), "unit": "requests", "goal": DOUBLE, "goal_op": ">="},
         {"name": "ballot_request_errors", "value": len(errors), "unit": "requests", "goal": 0, "goal_op": "<="},
         {"name": "ballot_submit_p50_ms", "value": _pct(times, 0.5), "unit": "ms"},
-        {"name": "ballot_submit_p95_ms", "value": _pct(times, 0.95), "unit": "ms", "goal": 5000, "goal_op": "<=", "note": "all submissions arrive within about a second, so this includes queueing"},
-        {"name": "ballot_close_ms", "value": close_ms, "unit": "ms", "note": f"count {closed.ballots_cast} ballots and re-write them in shuffled order, then count {stored}×{VOTERS} grades into tallies"},
+        {
+            "name": "ballot_submit_p95_ms",
+            "value": _pct(times, 0.95),
+            "unit": "ms",
+            "goal": 5000,
+            "goal_op": "<=",
+            "note": "all submissions arrive within about a second, so this includes queueing",
+        },
+        {
+            "name": "ballot_close_ms",
+            "value": close_ms,
+            "unit": "ms",
+            "note": f"count {closed.ballots_cast} ballots and re-write them in shuffled order, then count {stored}×{VOTERS} grades into tallies",
+        },
     ]
