@@ -119,30 +119,35 @@ def _start_gunicorn(port: int, root: Path) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start within 60 s")
 
 
-async def _vote(client, base, appraisal_id, session_key, grades_form, times, outcomes, twice: bool):
+async def _open_page(client, base, appraisal_id, session_key, gate):
+    """Phase 1: a voter opens the ballot page (the CSRF token comes with it). People open the
+    page over some minutes, not in the same second, so this phase is throttled."""
     cookies = {"sessionid": session_key}
     url = f"{base}/appraisal/{appraisal_id}/ballot/"
-    page = await client.get(url, cookies=cookies)
+    async with gate:
+        page = await client.get(url, cookies=cookies)
     match = TOKEN.search(page.text)
     if page.status_code != 200 or match is None:
-        outcomes.append(f"GET {page.status_code}")
+        return None
+    cookies["csrftoken"] = page.cookies.get("csrftoken") or ""
+    return url, cookies, match.group(1)
+
+
+async def _submit(client, form, grades_form, times, outcomes):
+    url, cookies, token = form
+    started = time.perf_counter()
+    try:
+        response = await client.post(url, data={"csrfmiddlewaretoken": token, **grades_form}, cookies=cookies, headers={"Referer": url})
+    except Exception as exc:  # noqa: BLE001 - counted as an error figure
+        outcomes.append(f"POST {type(exc).__name__}")
         return
-    cookies["csrftoken"] = page.cookies.get("csrftoken") or client.cookies.get("csrftoken") or ""
-    data = {"csrfmiddlewaretoken": match.group(1), **grades_form}
-    headers = {"Referer": url}
-
-    async def post():
-        started = time.perf_counter()
-        response = await client.post(url, data=data, cookies=cookies, headers=headers)
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code == 302:
-            outcomes.append("stored")
-        elif "已经投过票" in response.text:
-            outcomes.append("refused_duplicate")
-        else:
-            outcomes.append(f"POST {response.status_code}")
-
-    await asyncio.gather(*([post(), post()] if twice else [post()]))
+    times.append((time.perf_counter() - started) * 1000)
+    if response.status_code == 302:
+        outcomes.append("stored")
+    elif "已经投过票" in response.text:
+        outcomes.append("refused_duplicate")
+    else:
+        outcomes.append(f"POST {response.status_code}")
 
 
 async def _load(base, appraisal_id, sessions, grades_form):
@@ -150,9 +155,19 @@ async def _load(base, appraisal_id, sessions, grades_form):
 
     limits = httpx.Limits(max_connections=VOTERS + DOUBLE, max_keepalive_connections=0)
     times, outcomes = [], []
-    async with httpx.AsyncClient(limits=limits, timeout=300, follow_redirects=False) as client:
-        await asyncio.gather(*(_vote(client, base, appraisal_id, key, grades_form, times, outcomes, i < DOUBLE) for i, key in enumerate(sessions[:VOTERS])))
-    return times, outcomes
+    async with httpx.AsyncClient(limits=limits, timeout=900, follow_redirects=False) as client:
+        gate = asyncio.Semaphore(WORKERS * THREADS)
+        forms = await asyncio.gather(*(_open_page(client, base, appraisal_id, key, gate) for key in sessions[:VOTERS]))
+        missing = sum(1 for f in forms if f is None)
+        outcomes.extend(["GET failed"] * missing)
+        ready = [f for f in forms if f is not None]
+        # Phase 2: every voter submits at the same moment; the first DOUBLE press twice.
+        started = time.perf_counter()
+        posts = [_submit(client, f, grades_form, times, outcomes) for f in ready]
+        posts += [_submit(client, f, grades_form, times, outcomes) for f in ready[:DOUBLE]]
+        await asyncio.gather(*posts)
+        burst = time.perf_counter() - started
+    return times, outcomes, burst
 
 
 def _pct(values, p):
@@ -175,7 +190,7 @@ def run(ctx):
     proc = _start_gunicorn(port, ctx.root)
     try:
         started = time.perf_counter()
-        times, outcomes = asyncio.run(_load(f"http://127.0.0.1:{port}", appraisal.pk, sessions, grades_form))
+        times, outcomes, burst = asyncio.run(_load(f"http://127.0.0.1:{port}", appraisal.pk, sessions, grades_form))
         wall = time.perf_counter() - started
     finally:
         proc.terminate()
@@ -192,7 +207,8 @@ def run(ctx):
     errors = [o for o in outcomes if o not in ("stored", "refused_duplicate")]
     note = (
         f"{VOTERS} voters (each GET then POST a ballot grading all {VOTERS} members), {DOUBLE} of them POST twice at once; "
-        f"gunicorn {WORKERS}×{THREADS} gthread on {os.cpu_count()} CPUs; wall {wall:.1f} s; "
+        f"gunicorn {WORKERS}×{THREADS} gthread on {os.cpu_count()} CPUs; pages opened first ({WORKERS * THREADS} at a time), then all {VOTERS + DOUBLE} POSTs at once; "
+        f"burst {burst:.1f} s, wall {wall:.1f} s; "
         f"outcomes: {outcomes.count('stored')} stored, {outcomes.count('refused_duplicate')} refused as duplicates, {len(errors)} errors {errors[:3]}"
     )
     return [
@@ -209,7 +225,7 @@ def run(ctx):
             "unit": "ms",
             "goal": 5000,
             "goal_op": "<=",
-            "note": "all submissions arrive within about a second, so this includes queueing",
+            "note": "all submissions are sent at the same moment, so this includes queueing behind the others",
         },
         {
             "name": "ballot_close_ms",
