@@ -38,7 +38,9 @@ def test_ballot_page_on_a_phone_and_results_after_closing(world, live_server, br
     assert page.locator("fieldset.ballot-row").count() == len(appraisees) == 10
     assert_no_horizontal_scroll(page)
     assert small_tap_targets(page) == []
-    sizes = page.evaluate("() => [...document.querySelectorAll('.grade-option span')].map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])")
+    sizes = page.evaluate(
+        "() => [...document.querySelectorAll('.grade-option span')].map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])"
+    )
     assert all(h >= 44 and w >= 44 for w, h in sizes), sizes
     for i, a in enumerate(appraisees):
         grade = Grade.EXCELLENT if i == 1 else Grade.QUALIFIED
