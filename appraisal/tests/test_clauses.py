@@ -7,7 +7,7 @@ from appraisal import services
 from appraisal.choices import GRADE_CODES, Grade
 from rulebook import engine
 
-from .factories import all_grades, open_appraisal, year_end_meeting
+from .factories import all_grades, year_end_meeting
 
 pytestmark = pytest.mark.django_db
 
