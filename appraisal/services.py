@@ -406,10 +406,17 @@ def confirm_paper(appraisal: Appraisal, *, actor, version: int | None = None) ->
 
 def close_voting(appraisal: Appraisal, *, actor) -> Appraisal:
     """Close the vote: count, flag a count below quorum, and re-write ballots and rights in a
-    shuffled batch so their physical order and transaction ids tell nothing (docs/anonymity.md)."""
+    shuffled batch so their physical order and transaction ids tell nothing (docs/anonymity.md).
+
+    `actor=None` is the system closing a window that has passed (`close_expired`)."""
     with transaction.atomic():
         appraisal = _lock(appraisal)  # waits for ballots in flight (they hold FOR SHARE)
-        acting = _manager(actor, appraisal)
+        if actor is None:
+            if appraisal.window_end is None or appraisal.window_end > timezone.now():
+                raise DomainError("只有过了截止时间的网上测评才能由系统自动结束。")
+            acting = None
+        else:
+            acting = _manager(actor, appraisal)
         if not appraisal.is_open:
             raise DomainError("民主测评不在进行中。")
         paper = PaperCount.objects.filter(appraisal=appraisal).first()
@@ -450,6 +457,19 @@ def _count(appraisal: Appraisal) -> None:
         for code, n in Counter(column).items():
             rows.append(Tally(appraisee_id=order[position], grade=CODE_GRADES[code], count=n))
     Tally.objects.bulk_create(rows, batch_size=2000)
+
+
+def close_expired(now=None) -> int:
+    """Close every online vote whose window has passed (idempotent: a closed one is skipped)."""
+    now = now or timezone.now()
+    closed = 0
+    for appraisal in Appraisal.objects.filter(voting_status=VotingStatus.OPEN, window_end__lt=now):
+        try:
+            close_voting(appraisal, actor=None)
+        except DomainError:
+            continue  # e.g. paper tallies still waiting for confirmation: the secretary's task says so
+        closed += 1
+    return closed
 
 
 # -- organizational rating -----------------------------------------------------------------

@@ -249,3 +249,19 @@ def test_each_member_sees_only_their_own_result(world, client):
     page = client.get(f"/appraisal/{appraisal.pk}/mine/").content.decode()
     assert "7 票" in page and other.name not in page
     assert client.get(f"/appraisal/{appraisal.pk}/results/").status_code == 403
+
+
+def test_a_passed_window_is_closed_by_the_system_once(world):
+    appraisal = open_appraisal(world)
+    services.cast_ballot(appraisal, actor=world.member, grades=all_grades(appraisal))
+    assert services.close_expired() == 0  # window still open
+    with pytest.raises(DomainError, match="截止时间"):
+        services.close_voting(appraisal, actor=None)
+    later = timezone.now() + datetime.timedelta(days=4)
+    assert services.close_expired(now=later) == 0  # window_end is compared with the real clock inside
+    appraisal.window_end = timezone.now() - datetime.timedelta(minutes=5)
+    appraisal.save(update_fields=["window_end"])
+    assert services.close_expired() == 1
+    assert services.close_expired() == 0
+    appraisal.refresh_from_db()
+    assert appraisal.is_closed and appraisal.ballots_cast == 1
