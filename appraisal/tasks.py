@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-
 from django_tasks import task
 
 from core.home import Task
