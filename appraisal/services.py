@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.grants import member_of
-from accounts.permissions import Acting, granting, require
+from accounts.permissions import Acting, require
 from audit.services import record
 from core import hooks
 from core.errors import ConcurrentEditError, DomainError
@@ -665,10 +665,6 @@ def complete_step(step: DispositionStep, *, actor, done_on: datetime.date, note:
         step.save(update_fields=["done_on", "note"])
         record(acting, step.disposition.organization, step.disposition, "appraisal.disposition_step_done", {"step": step.key})
     return step
-
-
-def approver_grant(user, appraisal):
-    return granting(user, "appraisal.approve", appraisal.organization)
 
 
 AUDIT_ACTIONS = {
