@@ -2,7 +2,7 @@
 and for writes the same service function as the web view (which calls `require` → 403,
 applies the rules and audits)."""
 
-from typing import Annotated
+import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
@@ -139,7 +139,7 @@ def list_members(request, filters: Query[MemberFilter]):
 
 @router.get("/members/{uid}", response=s.MemberOut, tags=["党员"], summary="党员（个人信息已脱敏）")
 @declare("member.view")
-def get_member(request, uid: Annotated[str, Field(max_length=36)]):
+def get_member(request, uid: uuid.UUID):
     return _member(get_visible_or_404(Member.objects.all(), request.user, uid=uid))
 
 
