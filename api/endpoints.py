@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from accounts.scoping import get_visible_or_404
+from core.errors import DomainError
 from meetings.choices import Stage
 from meetings.models import Meeting, Opinion, Talk
 from organizations.models import Member, Organization
@@ -292,6 +293,35 @@ def list_opinions(request, meeting_id: s.Id, filters: Query[PageQuery]):
     meeting = get_visible_or_404(Meeting.objects.all(), request.user, "meeting.record", pk=meeting_id)
     qs = Opinion.objects.filter(meeting=meeting, merged_into__isnull=True).select_related("target_member").order_by("pk")
     return _page(qs, filters, _opinion)
+
+
+@router.post("/meetings/{meeting_id}/opinions", response={201: OpinionPage}, tags=["会议"], summary="录入征求到的意见建议（OL-2.3.a）")
+@declare("meeting.record", write=True)
+def post_opinions(request, meeting_id: s.Id, body: s.OpinionsIn):
+    from meetings.services.opinions import Entry, record_opinions
+
+    meeting = get_visible_or_404(Meeting.objects.all(), request.user, pk=meeting_id)
+    entries = []
+    for e in body.entries:
+        member = None
+        if e.target_member is not None:
+            member = Member.objects.filter(uid=e.target_member, organization_id=meeting.organization_id).first()
+            if member is None:
+                raise DomainError("意见对象须为本支部的支部委员。")
+        entries.append(
+            Entry(
+                content=e.content,
+                target_member=member,
+                giver_name=e.giver_name,
+                giver_kind=e.giver_kind,
+                is_anonymous=e.is_anonymous,
+                strong_public_concern=e.strong_public_concern,
+                category=e.category,
+            )
+        )
+    created = record_opinions(meeting, actor=request.user, channel=body.channel, received_on=body.received_on, entries=entries)
+    rows = [_opinion(o) for o in created]
+    return Status(201, {"count": len(rows), "page": 1, "page_size": max(len(rows), 1), "results": rows})
 
 
 # -- rectification items ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Input and output shapes. Inputs forbid unknown fields (mass assignment) and NUL bytes."""
 
 import datetime
+import uuid
 from typing import Annotated
 
 from ninja import Schema
@@ -29,13 +30,22 @@ class ReasonIn(Strict):
     reason: Annotated[Text, Field(min_length=1, max_length=2000)]
 
 
-class OpinionIn(Strict):
-    channel: str = Field(max_length=20)
-    target: str = Field(max_length=10)
-    target_member: str | None = Field(None, max_length=36, description="对个人的意见：党员标识（uid）")
+class OpinionEntryIn(Strict):
     content: Annotated[Text, Field(min_length=1, max_length=4000)]
+    target_member: uuid.UUID | None = Field(None, description="对个人的意见：支部委员的党员标识（uid）；不填为对班子")
     giver_name: Annotated[Text, Field(max_length=50)] = ""
+    giver_kind: Annotated[Text, Field(max_length=50)] = ""
     is_anonymous: bool = False
+    strong_public_concern: bool = False
+    category: Annotated[Text, Field(max_length=50)] = ""
+
+
+class OpinionsIn(Strict):
+    """OL-2.3.a: opinions heard through talks, forums, visits or calls, recorded by the branch."""
+
+    channel: str = Field(max_length=20, description="individual_talk | forum | home_visit | phone | form | other")
+    received_on: datetime.date
+    entries: list[OpinionEntryIn] = Field(min_length=1, max_length=50)
 
 
 class Error(Schema):

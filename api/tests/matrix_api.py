@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from meetings.choices import Stage
 from rectification.choices import ItemStatus
 from rectification.models import Evidence, ItemEvent, Report
 from rectification.tests.factories import PNG, make_item, make_meeting
@@ -93,6 +94,11 @@ API_CASES: dict[tuple[str, str], ApiCase] = {
     ("GET", "/meetings/{meeting_id}"): ApiCase(_meeting),
     ("GET", "/meetings/{meeting_id}/talks"): ApiCase(_meeting),
     ("GET", "/meetings/{meeting_id}/opinions"): ApiCase(_meeting),
+    ("POST", "/meetings/{meeting_id}/opinions"): ApiCase(
+        lambda w, o: {"meeting_id": make_meeting(o, stage=Stage.PREPARING).pk},
+        body={"channel": "individual_talk", "received_on": "2026-01-05", "entries": [{"content": "希望支部多组织志愿服务活动，比如每月一次社区清洁"}]},
+        expected=MEETING_RECORD,
+    ),
     ("GET", "/items"): ApiCase(lambda w, o: {"_find": make_item(make_meeting(o)).pk}, kind="list", find=_in_results("_find"), expected=LEDGER),
     ("GET", "/items/{item_id}"): ApiCase(_item, expected=LEDGER),
     ("POST", "/items/{item_id}/progress"): ApiCase(_item, body={"note": "已完成制度建设"}, fresh=True, expected=MANAGE),

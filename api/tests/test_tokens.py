@@ -170,3 +170,34 @@ def test_openapi_and_docs(client):
     assert docs.status_code == 200
     body = docs.content.decode()
     assert "cdn." not in body and "swagger-ui-bundle.js" in body
+
+
+def test_meeting_detail_has_stage_timeline_and_findings(client, world):
+    meeting = make_meeting(world.b1)
+    _, raw = create_token(world.reviewer, name="x")
+    data = _get(client, raw, f"/meetings/{meeting.pk}").json()
+    assert data["stage"] == meeting.stage and data["stage_label"]
+    assert data["checks_available"] is True
+    assert data["timeline"] and all(o["status"] in ("done", "due", "overdue") for o in data["timeline"])
+    assert all(f["clause_ids"] for f in data["findings"])
+
+
+def test_opinions_are_recorded_through_the_prep_service(client, world):
+    from meetings.choices import Stage
+    from meetings.models import Opinion
+
+    meeting = make_meeting(world.b1, stage=Stage.PREPARING)
+    _, raw = create_token(world.committee_member, name="rw", read_only=False)
+    body = {
+        "channel": "forum",
+        "received_on": "2026-01-05",
+        "entries": [{"content": "建议每月公开党费收缴情况，方便党员监督", "is_anonymous": True, "giver_name": "张三"}],
+    }
+    response = client.post(f"/api/meetings/{meeting.pk}/opinions", data=body, content_type="application/json", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 201, response.content
+    opinion = Opinion.objects.get(meeting=meeting)
+    assert opinion.is_anonymous and opinion.giver_name == ""
+    assert AuditEntry.objects.filter(action="opinion.recorded", actor=world.committee_member).exists()
+    planning = make_meeting(world.b1, stage=Stage.PLANNING)
+    response = client.post(f"/api/meetings/{planning.pk}/opinions", data=body, content_type="application/json", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 422  # OL-2.1: nothing opens before the plan is approved
