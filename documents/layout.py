@@ -235,13 +235,18 @@ class GovDoc:
         return self.document.add_paragraph()
 
     def title(self, text: str):
+        """标题: one or more centred lines, broken at a word boundary (after 年度/关于/单位名称)
+        rather than wherever the line fills up (GB/T 9704 §7.3.1: 回行时要做到词意完整)."""
         p = self._paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.line_spacing = Pt(35)
         p.paragraph_format.space_after = Pt(14)
         p.style = self.document.styles["Normal"]
-        run = p.add_run(text)
-        set_run_font(run, TITLE_FONT, SIZE_2)
+        for i, line in enumerate(title_lines(text)):
+            run = p.add_run(line)
+            set_run_font(run, TITLE_FONT, SIZE_2)
+            if i:
+                run._element.addprevious(_br())
         return p
 
     def subtitle(self, text: str):
@@ -300,12 +305,18 @@ class GovDoc:
     def signature(self, organization: str, day: datetime.date | None = None, *, date_text: str | None = None, chinese: bool = True):
         """落款: the issuing organization above the 成文日期, right-aligned two characters in from the
         right edge (GB/T 9704 §7.3.5.2, no seal). `date_text` overrides the computed date."""
+        # The signature never stands alone on a page: the last body line travels with it
+        # (GB/T 9704 §7.3.5: 不出现“此页无正文”).
+        if self.document.paragraphs:
+            self.document.paragraphs[-1].paragraph_format.keep_with_next = True
         self.blank(1)
+        self.document.paragraphs[-1].paragraph_format.keep_with_next = True
         date_value = date_text if date_text is not None else (cn_date(day) if chinese else ar_date(day))
         for value in (organization, date_value):
             p = self._paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             p.paragraph_format.right_indent = Pt(32)
+            p.paragraph_format.keep_with_next = value == organization
             set_run_font(p.add_run(value), BODY_FONT, SIZE_3)
 
     # -- tables -------------------------------------------------------------------------
@@ -323,9 +334,9 @@ class GovDoc:
             for cell, value in zip(row.cells, values, strict=True):
                 self._cell(cell, "" if value is None else str(value), size=size)
         if widths_mm:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths_mm, strict=False):
-                    cell.width = Mm(width)
+            set_widths(table, widths_mm)
+        spacer = self.document.add_paragraph()
+        spacer.paragraph_format.line_spacing = Pt(10)
         self._first = False
         return table
 
@@ -344,6 +355,56 @@ class GovDoc:
         out = io.BytesIO()
         self.document.save(out)
         return out.getvalue()
+
+
+TITLE_CHARS = 20  # 二号 characters on a 156 mm line
+_BREAK_AFTER = ("年度", "关于召开", "关于", "党支部", "党总支", "党委", "党工委", "党组", "领导班子", "班子")
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if ord(c) < 128 else 1 for c in text)
+
+
+def title_lines(text: str, limit: int = TITLE_CHARS) -> list[str]:
+    """Split a long title into balanced lines at a word boundary; short titles stay one line."""
+    if _width(text) <= limit or "{{" in text:
+        return [text]
+    best = None
+    for token in _BREAK_AFTER:
+        start = 0
+        while (i := text.find(token, start)) >= 0:
+            cut = i + len(token)
+            start = i + 1
+            head, tail = text[:cut], text[cut:]
+            if not tail or _width(head) > limit:
+                continue
+            rest = title_lines(tail, limit)
+            score = max(_width(head), *(_width(x) for x in rest)) + (len(rest) - 1) * 100
+            if best is None or score < best[0]:
+                best = (score, [head, *rest])
+    if best is None:
+        cut = int(limit)
+        return [text[:cut], *title_lines(text[cut:], limit)]
+    return best[1]
+
+
+def _br():
+    return OxmlElement("w:br")
+
+
+def set_widths(table, widths_mm: list[float]) -> None:
+    """Column widths that Word and LibreOffice both honour: fixed layout, the grid, every cell."""
+    table.autofit = False
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl.tblPr.append(layout)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
 
 
 def _repeat_header(row) -> None:

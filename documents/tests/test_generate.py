@@ -137,7 +137,7 @@ def test_self_exam_draft_holds_only_the_persons_opinions_and_last_years_items(re
         assert heading in text
     _, _, text = docx("self_exam", meeting, world.committee_member_member)
     assert "钱委员学习笔记不够认真" in text and "赵书记入户走访次数偏少" not in text
-    assert "（一）政治理论学习方面" in text  # headings of the year's aspects when nothing written yet
+    assert "（二）政治理论学习方面" in text  # headings of the year's aspects when nothing written yet
     _, _, text = docx("self_exam_team", meeting)
     assert "支部活动形式单一" in text and "建立党员联系户制度" in text and "赵书记入户走访次数偏少" not in text
 
@@ -191,17 +191,24 @@ def test_ledger_xlsx_status_and_overdue(recorded):
     name, body = kinds.generate("ledger", meeting)
     assert name.endswith("整改台账.xlsx")
     ws = load_workbook(io.BytesIO(body)).active
-    assert ws.freeze_panes == "A2"
-    header = [c.value for c in ws[1]]
-    assert "状态" in header and "是否逾期" in header and "完成时限" in header
-    rows = {r[header.index("整改目标")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert set(rows) >= {"丰富支部活动形式", "增加走访", "内部整改事项（不公示）"}
-    assert rows["增加走访"][header.index("是否逾期")] == "逾期"
+    assert ws["A1"].value.startswith("幸福社区党支部2026年度组织生活会整改台账")
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    header = [c.value for c in ws[2]]
+    assert "状态" in header and "逾期" in header and "完成时限" in header and "销号时间" in header
+    rows = {r[header.index("整改目标")]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert set(rows) == {"丰富支部活动形式", "增加走访", "内部整改事项（不公示）"}
+    assert rows["增加走访"][header.index("逾期")] == "逾期"
+    assert rows["增加走访"][header.index("责任主体")] == "赵书记"
+    assert rows["丰富支部活动形式"][header.index("状态")] == "整改中"
     deadline = rows["丰富支部活动形式"][header.index("完成时限")]
     assert isinstance(deadline, datetime.datetime) and deadline.date() == datetime.date(2027, 3, 31)
-    overdue_row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("整改目标")].value == "增加走访")
+    overdue_row = next(r for r in ws.iter_rows(min_row=3) if r[header.index("整改目标")].value == "增加走访")
     assert overdue_row[0].fill.fgColor.rgb.endswith("FDECEA")
-    assert ws.column_dimensions["F"].width >= 30
+    on_time = next(r for r in ws.iter_rows(min_row=3) if r[header.index("整改目标")].value == "丰富支部活动形式")
+    assert on_time[0].fill.fgColor.rgb in (None, "00000000")
+    assert ws.column_dimensions["D"].width >= 20
+    assert ws.row_dimensions[on_time[0].row].height > ws.row_dimensions[overdue_row[0].row].height  # the long measure wraps
 
 
 def test_talk_coverage_and_study_ledger_xlsx(recorded):
