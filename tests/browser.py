@@ -30,3 +30,42 @@ def small_tap_targets(page, minimum=44):
             .map(([t]) => t)""",
         minimum,
     )
+
+
+class Burden:
+    """Counts what a walkthrough makes the secretary do (issue 12): every form field typed or
+    chosen by hand, and every document that came out without typing. `make bench` reports the
+    totals as `burden.fields_typed` and `burden.documents_generated`."""
+
+    def __init__(self):
+        self.fields_typed = 0
+        self.documents_generated = 0
+        self.documents: list[str] = []
+
+    def fill(self, page, selector, value):
+        page.fill(selector, value)
+        self.fields_typed += 1
+
+    def select(self, page, selector, value):
+        page.select_option(selector, value)
+        self.fields_typed += 1
+
+    def check(self, page, selector):
+        page.check(selector)
+        self.fields_typed += 1
+
+    def document(self, name):
+        self.documents_generated += 1
+        self.documents.append(name)
+
+    def save(self, path):
+        import json
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(
+                {"fields_typed": self.fields_typed, "documents_generated": self.documents_generated, "documents": self.documents},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )

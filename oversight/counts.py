@@ -1,0 +1,151 @@
+"""The dashboard's figures, counted in the database (issue 8 item 6).
+
+Two ways, same numbers:
+- `live(root, today)`: six grouped aggregates over the base tables, restricted to the subtree by
+  the materialized path (`path LIKE 'root%'`, an indexed range) and grouped by the child's path
+  prefix (`substr(path, 1, len(root.path) + steplen)`): a fixed number of queries whatever the
+  size of the subtree;
+- `from_rollups(root)`: one indexed read of the root's and its children's `OrgRollup` rows, kept
+  current by `rollups.refresh_organization` and rebuilt by `rollups.rebuild` — what a provincial
+  root needs, where counting millions of base rows per request is too slow.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Substr, TruncDate
+from django.utils import timezone
+
+from .choices import OVERDUE_FIELD
+from .models import COUNTERS, KIND_PREFIX, Obligation, OrgRollup
+
+OWN = ""  # group key of rows that belong to the root itself
+
+
+def empty() -> dict[str, int]:
+    return dict.fromkeys(COUNTERS, 0)
+
+
+def _sources(today):
+    """(queryset, org lookup, aggregates, how to fold a row into the counters) per base table."""
+    from meetings.choices import DocStatus, PlanStatus
+    from meetings.models import Meeting, SelfExamination
+    from rectification.choices import OPEN_STATUSES, ItemStatus, ReportStatus
+    from rectification.models import RectificationItem, Report
+
+    def meetings(row, c):
+        c[f"{KIND_PREFIX[row['kind']]}_{row['stage']}"] += row["n"]
+        c["plans_awaiting"] += row["plans"]
+
+    def materials(row, c):
+        c["materials_awaiting"] += row["n"]
+
+    def obligations(row, c):
+        c[OVERDUE_FIELD[row["kind"]]] += row["n"]
+
+    def items(row, c):
+        c["items_open"] += row["open"]
+        c["items_overdue"] += row["overdue"]
+        c["items_closed"] += row["closed"]
+
+    def reports(row, c):
+        c["reports_late"] += row["late"]
+        c["reports_returned"] += row["returned"]
+
+    open_q = Q(status__in=OPEN_STATUSES)
+    return [
+        (
+            Meeting.objects.all(),
+            "organization",
+            ("kind", "stage"),
+            {"n": Count("pk"), "plans": Count("pk", filter=Q(plan__status=PlanStatus.SUBMITTED))},
+            meetings,
+        ),
+        (SelfExamination.objects.filter(status=DocStatus.SUBMITTED), "meeting__organization", (), {"n": Count("pk")}, materials),
+        (Obligation.objects.filter(done_on__isnull=True, due_on__lt=today), "organization", ("kind",), {"n": Count("pk")}, obligations),
+        (
+            RectificationItem.objects.exclude(status=ItemStatus.DRAFT),
+            "organization",
+            (),
+            {
+                "open": Count("pk", filter=open_q),
+                "overdue": Count("pk", filter=open_q & Q(deadline__lt=today)),
+                "closed": Count("pk", filter=Q(status=ItemStatus.CLOSED)),
+            },
+            items,
+        ),
+        (
+            Report.objects.all(),
+            "organization",
+            (),
+            {
+                # Late: first submitted after the due day (OL-4.2.a, DL-4.2.a); returned: waiting to be resubmitted.
+                "late": Count("pk", filter=Q(due_on__isnull=False, first_submitted_at__isnull=False, first_date__gt=F("due_on"))),
+                "returned": Count("pk", filter=Q(status=ReportStatus.RETURNED)),
+            },
+            reports,
+        ),
+    ]
+
+
+def _run(filter_for, group_for, today) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = defaultdict(empty)
+    for qs, lookup, fields, aggregates, fold in _sources(today):
+        qs = qs.filter(**filter_for(lookup)).annotate(g=group_for(lookup))
+        if "late" in aggregates:
+            qs = qs.annotate(first_date=TruncDate("first_submitted_at"))
+        for row in qs.order_by().values("g", *fields).annotate(**aggregates):
+            fold(row, out[row["g"]])
+    return out
+
+
+def live(root, today=None) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """(totals of the subtree, {child path: totals of the child's subtree}); OWN holds the root's own rows."""
+    today = today or timezone.localdate()
+    child_len = len(root.path) + root.steplen
+    groups = _run(
+        lambda lookup: {f"{lookup}__path__startswith": root.path},
+        lambda lookup: Substr(f"{lookup}__path", 1, child_len),
+        today,
+    )
+    by_child = {(OWN if key == root.path else key): values for key, values in groups.items()}
+    return add_up(by_child.values()), by_child
+
+
+def own_of(organization_id: int, today) -> dict[str, int]:
+    """The organization's own figures (not its subtree): used to maintain the rollups incrementally."""
+    groups = _run(lambda lookup: {f"{lookup}_id": organization_id}, lambda lookup: Value(OWN), today)
+    return groups.get(OWN, empty())
+
+
+def own_of_all(today) -> dict[int, dict[str, int]]:
+    """Every organization's own figures, grouped by organization id (for the rebuild)."""
+    from django.db.models import F as Field
+
+    return dict(_run(lambda lookup: {}, lambda lookup: Field(f"{lookup}_id"), today))
+
+
+def add_up(values) -> dict[str, int]:
+    total = empty()
+    for v in values:
+        for k in COUNTERS:
+            total[k] += v.get(k, 0)
+    return total
+
+
+def from_rollups(root) -> tuple[dict[str, int], dict[str, dict[str, int]], object] | None:
+    """The same answer from the rollups (one query), or None when they are missing or stale."""
+    rows = list(
+        OrgRollup.objects.filter(Q(organization_id=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1)).values(
+            "organization_id", "path", "own", "as_of", *COUNTERS
+        )
+    )
+    top = next((r for r in rows if r["organization_id"] == root.pk), None)
+    if top is None:
+        return None
+    by_child = {r["path"]: {k: r[k] for k in COUNTERS} for r in rows if r["organization_id"] != root.pk}
+    own = top["own"] or {}
+    by_child[OWN] = {k: own.get(k, 0) for k in COUNTERS}
+    return {k: top[k] for k in COUNTERS}, by_child, top["as_of"]

@@ -1,0 +1,156 @@
+"""督导看板 (issue 8 item 6): counts in SQL over the subtree, drill-down, export, scoping,
+rollups equal to live counts, and a query count independent of the subtree's size."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from conftest import login
+from meetings.choices import DocStatus, MeetingKind, PlanStatus, SelfExamKind, Stage
+from meetings.models import Plan, SelfExamination
+from oversight import counts, obligations, rollups
+from oversight.models import Obligation, OrgRollup
+from rectification.choices import ItemStatus, ReportStatus
+from rectification.models import Report
+from rectification.tests.factories import make_item, make_meeting
+
+from .factories import bulk_branches, days
+
+
+def _fill(world):
+    """B1: an OL meeting being prepared (plan submitted, a material awaiting review); B2: a held
+    OL meeting with open, overdue and closed items and a returned late report; P2: a DL meeting
+    of the committee 20 days ahead with nothing filed (plan filing overdue: due T-15)."""
+    m1 = make_meeting(world.b1, stage=Stage.PREPARING, held_on=days(10), sitting=False)
+    Plan.objects.create(meeting=m1, status=PlanStatus.SUBMITTED, scheduled_date=days(10))
+    SelfExamination.objects.create(meeting=m1, member=world.member_member, doc_kind=SelfExamKind.BRIEF_CHECK, status=DocStatus.SUBMITTED)
+    m2 = make_meeting(world.b2, stage=Stage.RECTIFYING, held_on=days(-40))
+    make_item(m2, deadline=days(5))
+    make_item(m2, deadline=days(-1))
+    make_item(m2, status=ItemStatus.CLOSED, deadline=days(-3))
+    make_item(m2, status=ItemStatus.DRAFT)
+    Report.objects.create(
+        meeting=m2,
+        organization=world.b2,
+        status=ReportStatus.RETURNED,
+        due_on=days(-25),
+        first_submitted_at=datetime.datetime.combine(days(-20), datetime.time(10), tzinfo=datetime.UTC),
+    )
+    m3 = make_meeting(world.p2, kind=MeetingKind.DEMOCRATIC_LIFE, stage=Stage.PLANNING, held_on=days(12), sitting=False)
+    for m in (m1, m2, m3):
+        obligations.refresh(m)
+    return m1, m2, m3
+
+
+def test_obligations_use_rulebook_dates(world):
+    _m1, m2, m3 = _fill(world)
+    dl = {o.kind: o for o in Obligation.objects.filter(meeting=m3)}
+    assert dl["plan_filing"].due_on == days(12) - datetime.timedelta(days=15)  # DL-2.2.c 15日前
+    assert dl["plan_filing"].clause == "DL-2.2.c" and dl["plan_filing"].done_on is None
+    assert "report" not in dl  # not held yet
+    ol = {o.kind: o for o in Obligation.objects.filter(meeting=m2)}
+    assert ol["report"].due_on == days(-40) + datetime.timedelta(days=15)  # OL-4.2.a (15日内, proposal)
+    assert ol["report"].done_on == days(-20)
+
+
+def test_live_counts_of_the_district(world):
+    _fill(world)
+    totals, by_child = counts.live(world.district)
+    assert totals["ol_preparing"] == 1 and totals["ol_rectifying"] == 1 and totals["dl_planning"] == 1
+    assert totals["plans_awaiting"] == 1 and totals["materials_awaiting"] == 1
+    # DL-2.2.c and DL-2.3.a (both 15日前) for P2; OL-2.5.e problem list never published by community B2
+    assert totals["overdue_plan_filing"] == 1 and totals["overdue_notice"] == 2
+    assert totals["overdue_report"] == 0  # submitted (late) → done
+    assert (totals["items_open"], totals["items_overdue"], totals["items_closed"]) == (2, 1, 1)
+    assert totals["reports_late"] == 1 and totals["reports_returned"] == 1
+    assert set(by_child) == {world.p1.path, world.p2.path}
+    assert by_child[world.p2.path]["dl_planning"] == 1
+    assert by_child[world.p1.path]["items_open"] == 2
+
+
+def test_rollups_equal_live_counts_after_rebuild_and_after_a_change(world, django_capture_on_commit_callbacks):
+    _m1, m2, _m3 = _fill(world)
+    rollups.rebuild()
+    for org in (world.district, world.p1, world.p2, world.b1, world.b2):
+        live_totals, live_children = counts.live(org)
+        roll_totals, roll_children, _ = counts.from_rollups(org)
+        assert roll_totals == live_totals, org
+        for path, values in live_children.items():
+            assert roll_children.get(path, counts.empty()) == values
+    # An incremental change through the hook: a new overdue item in B2.
+    from core import hooks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_item(m2, deadline=days(-2))
+        hooks.meeting_changed(m2.pk)
+    assert counts.from_rollups(world.district)[0] == counts.live(world.district)[0]
+    assert OrgRollup.objects.get(organization=world.district).items_overdue == 2
+
+
+def test_query_count_does_not_grow_with_the_subtree(world, client, django_assert_max_num_queries):
+    """10 branches or 1,000: the same number of queries (live counting and rollups)."""
+    _fill(world)
+    login(client, world.inspector)
+    url = reverse("oversight:dashboard") + f"?org={world.p1.pk}&source=live"
+    bulk_branches(world.p1, 8)
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    bulk_branches(world.p1, 990)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200 and len(response.context["rows"]) == 1000
+    rollups.rebuild()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("oversight:dashboard") + f"?org={world.p1.pk}")
+    assert response.context["source"] == "rollup" and len(response.context["rows"]) == 1000
+
+
+def test_user_sees_only_their_subtree(world, client):
+    _fill(world)
+    login(client, world.reviewer)  # reviewer of P1
+    response = client.get(reverse("oversight:dashboard"))
+    assert response.status_code == 200
+    assert response.context["organization"] == world.p1
+    assert response.context["totals"]["dl_planning"] == 0  # P2's meeting is not in P1's subtree
+    assert client.get(reverse("oversight:dashboard") + f"?org={world.district.pk}").status_code == 404
+    assert client.get(reverse("oversight:dashboard") + f"?org={world.p2.pk}").status_code == 404
+    login(client, world.outsider)  # secretary of B2
+    assert client.get(reverse("oversight:dashboard") + f"?org={world.b1.pk}").status_code == 404
+    response = client.get(reverse("oversight:dashboard"))
+    assert response.context["organization"] == world.b2 and response.context["meetings"]
+    login(client, world.member)
+    assert client.get(reverse("oversight:dashboard")).status_code == 403
+
+
+def test_drill_down_and_export(world, client):
+    _fill(world)
+    login(client, world.inspector)
+    response = client.get(reverse("oversight:dashboard"))
+    assert response.context["organization"] == world.district
+    body = response.content.decode()
+    assert reverse("oversight:dashboard_org", args=[world.p1.pk]) in body and "方案报备逾期" in body
+    response = client.get(reverse("oversight:dashboard") + f"?org={world.p1.pk}")
+    assert [r.organization for r in response.context["rows"]] == [world.b1, world.b2]
+    export = client.get(reverse("oversight:dashboard_export") + f"?org={world.district.pk}")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(export.content)).active
+    names = [row[0].value for row in ws.iter_rows(min_row=3)]
+    assert names[-1] == "合计" and world.p1.name in names
+
+
+@pytest.mark.parametrize("source", ["live", "rollup"])
+def test_stale_rollups_fall_back_to_live(world, client, source):
+    _fill(world)
+    rollups.rebuild(datetime.date(2000, 1, 1))
+    login(client, world.inspector)
+    response = client.get(reverse("oversight:dashboard") + ("?source=live" if source == "live" else ""))
+    assert response.context["source"] == "live"
