@@ -299,3 +299,57 @@ def _day(text: str):
 
     m = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text or "")
     return datetime.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def appraisal_results(meeting) -> bytes:
+    """民主测评结果 (民主评议结果统计表): per member the votes per grade, the 优秀/合格 rate and the
+    组织评定 (from `appraisal.results.tallies`: online ballots plus confirmed paper counts), and a
+    summary sheet for the superior (党员总数, 参评人数, 收回票数, count per grade)."""
+    from appraisal.choices import GRADE_ORDER, Grade
+    from appraisal.results import tallies
+
+    appraisal = meeting.appraisal
+    rows = tallies(appraisal)
+    labels = dict(Grade.choices)
+    table = []
+    for i, row in enumerate(rows, 1):
+        good = row.count("excellent") + row.count("qualified")
+        rating = row.rating
+        table.append(
+            [
+                i,
+                row.appraisee.name,
+                "是" if row.appraisee.is_probationary else "",
+                *[row.count(g) for g in GRADE_ORDER],
+                row.total,
+                round(good / row.total, 4) if row.total else None,
+                "不评定等次" if row.appraisee.is_probationary else (rating.get_grade_display() if rating else ""),
+                rating.get_status_display() if rating else ("" if row.appraisee.is_probationary else "未评定"),
+            ]
+        )
+    columns = [
+        Column("序号", 6, NUMBER),
+        Column("姓名", 12),
+        Column("预备党员", 8),
+        *[Column(f"{labels[g]}（票）", 9, NUMBER) for g in GRADE_ORDER],
+        Column("合计", 7, NUMBER),
+        Column("优秀合格率", 10, NUMBER),
+        Column("组织评定等次", 12),
+        Column("评定状态", 10),
+    ]
+    graded = [r.rating.grade for r in rows if r.rating is not None and not r.appraisee.is_probationary]
+    summary = [
+        ["党员总数", len(rows)],
+        ["参评人数（不含预备党员）", sum(1 for r in rows if not r.appraisee.is_probationary)],
+        ["有表决权人数", appraisal.eligible_voters],
+        ["收回票数", appraisal.ballots_cast],
+        ["参评率", round(appraisal.ballots_cast / appraisal.eligible_voters, 4) if appraisal.eligible_voters else None],
+        *[[f"评定为{labels[g]}", graded.count(g)] for g in GRADE_ORDER],
+    ]
+    caption = f"{meeting.title}民主评议党员测评结果"
+    return workbook(
+        [
+            Sheet("民主测评结果", columns, table, caption=caption, highlight=lambda r: r[-2] in ("基本合格", "不合格")),
+            Sheet("汇总", [Column("项目", 26), Column("数值", 12, NUMBER)], summary, caption=caption),
+        ]
+    )

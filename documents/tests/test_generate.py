@@ -261,3 +261,45 @@ def test_people_for_democratic_life_in_rank_order(world):
     meeting = dl_meeting(world)
     rows = data.people(meeting)
     assert len(rows) == 3 and rows[0]["main"] and rows[0]["title"] == "书记"
+
+
+def test_appraisal_results_xlsx(world):
+    from appraisal.choices import Grade, RatingStatus, VotingStatus
+    from appraisal.models import Appraisee, Ballot, BallotMark, Rating
+    from appraisal.tests.factories import make_appraisal
+
+    appraisal = make_appraisal(world.b1, status=VotingStatus.CLOSED)
+    meeting = appraisal.meeting
+    assert "appraisal_results" in [k.key for k in kinds.for_meeting(meeting)]
+    people = list(Appraisee.objects.filter(appraisal=appraisal).order_by("position"))
+    for grades in (["excellent", "qualified", "qualified"], ["qualified", "qualified", "basically_qualified"]):
+        ballot = Ballot.objects.create(appraisal=appraisal)
+        for appraisee, grade in zip(people, grades, strict=True):
+            BallotMark.objects.create(ballot=ballot, appraisee=appraisee, grade=grade)
+    appraisal.ballots_cast = 2
+    appraisal.save(update_fields=["ballots_cast"])
+    Rating.objects.create(
+        appraisee=people[0], grade=Grade.EXCELLENT, status=RatingStatus.FINAL, proposed_by=appraisal.created_by, proposed_at=appraisal.closed_at
+    )
+    name, body = kinds.generate("appraisal_results", meeting)
+    wb = load_workbook(io.BytesIO(body))
+    ws = wb["民主测评结果"]
+    assert ws.freeze_panes == "A3"
+    header = [c.value for c in ws[2]]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    first = rows[people[0].name]
+    assert first[header.index("优秀（票）")] == 1 and first[header.index("合格（票）")] == 1 and first[header.index("合计")] == 2
+    assert first[header.index("组织评定等次")] == "优秀"
+    assert rows[people[2].name][header.index("基本合格（票）")] == 1 and rows[people[2].name][header.index("优秀合格率")] == 0.5
+    summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary["收回票数"] == 2 and summary["评定为优秀"] == 1
+
+
+def test_appraisal_results_hidden_until_voting_closed(world):
+    from appraisal.choices import VotingStatus
+    from appraisal.tests.factories import make_appraisal
+
+    appraisal = make_appraisal(world.b1, status=VotingStatus.OPEN)
+    assert "appraisal_results" not in [k.key for k in kinds.for_meeting(appraisal.meeting)]
+    with pytest.raises(KeyError):
+        kinds.generate("appraisal_results", appraisal.meeting)
