@@ -63,9 +63,9 @@ def test_every_word_document_has_gbt_page_setup_and_fonts(recorded, key):
     normal = doc.styles["Normal"]
     assert normal.font.size.pt == 16  # 三号
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    title_run = doc.paragraphs[0].runs[0]
-    assert title_run.font.size.pt == 22  # 二号
-    assert title_run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    title = doc.paragraphs[0].style
+    assert title.name == "公文标题" and title.font.size.pt == 22  # 二号
+    assert title.element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     footer_xml = doc.sections[0].footer._element.xml
     assert "PAGE" in footer_xml
     assert "幸福社区党支部" in name or "赵书记" in name or "2026" in name
@@ -81,7 +81,11 @@ def test_work_plan(recorded):
     assert "《中国共产党章程》" in text
     assert text.index("书记通报上年度整改落实情况") < text.index("上级点评") < text.index("书记小结")
     headings = [p for p in doc.paragraphs if p.text.startswith("一、")]
-    assert headings[0].runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert headings[0].style.name == "一级标题" and headings[0].style.element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    level2 = next(p for p in doc.paragraphs if p.text.startswith("（一）"))
+    assert level2.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+    body = next(p for p in doc.paragraphs if p.text.startswith("为开好"))
+    assert body.style.name == "公文正文" and body.style.paragraph_format.first_line_indent.pt == 32
 
 
 def test_notice_and_blank_forms(recorded):
