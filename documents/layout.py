@@ -421,7 +421,7 @@ def _fill(cell, text: str, style_id: str) -> None:
             p.add_run(line)
 
 
-TITLE_CHARS = 20  # 二号 characters on a 156 mm line
+TITLE_CHARS = 19  # 二号 characters that safely fit a 156 mm line (digits and fallback fonts are wider)
 _BREAK_AFTER = ("年度", "关于召开", "关于", "党支部", "党总支", "党委", "党工委", "党组", "领导班子", "班子")
 
 

@@ -175,7 +175,7 @@ def study(ctx: dict) -> bytes:
     doc.table(
         ["序号", "日期", "形式", "内容", "时长（小时）", "地点"],
         [[s["n"], s["date"], s["form"], s["title"], s["hours"], s["place"]] for s in ctx["sessions"]],
-        widths_mm=[12, 30, 22, 56, 16, 20],
+        widths_mm=[16, 30, 22, 52, 16, 20],
     )
     doc.para(f"合计学习{ctx['total_hours']}小时。")
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
@@ -198,7 +198,7 @@ def opinion_summary(ctx: dict) -> bytes:
     doc = GovDoc(ctx["title"])
     doc.para(ctx["intro"])
     heads = ["序号", "意见内容", "类别", "来源/方式", "是否采纳/对应整改项"]
-    widths = [14, 70, 20, 22, 30]
+    widths = [16, 68, 20, 22, 30]
     doc.heading("一、对班子的意见建议")
     doc.table(heads, [[o["n"], o["content"], o["category"], o["channel"], o["problems"] or "采纳"] for o in ctx["team"]], widths_mm=widths)
     doc.heading("二、对个人的意见建议")
@@ -225,7 +225,7 @@ def talk_schedule(ctx: dict) -> bytes:
     doc.table(
         ["序号", "谈话人", "谈话对象", "类型", "计划日期", "谈话日期", "完成情况"],
         [[t["n"], t["a"], t["b"], t["kind"], t["planned"], t["held"], t["done"]] for t in ctx["talks"]],
-        widths_mm=[14, 24, 24, 22, 25, 25, 22],
+        widths_mm=[16, 23, 23, 22, 25, 25, 22],
     )
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
@@ -271,7 +271,7 @@ def self_exam(ctx: dict) -> bytes:
         doc.table(
             ["序号", "整改目标", "整改措施", "完成时限", "完成情况"],
             [[x["n"], x["goal"], x["measures"], x["deadline"], x["status"]] for x in ctx["last_items"]],
-            widths_mm=[12, 44, 52, 26, 22],
+            widths_mm=[16, 40, 52, 26, 22],
         )
     elif not ctx["last_rectification"]:
         doc.para("（上年度无整改事项记录。）")
@@ -319,7 +319,7 @@ def problem_list(ctx: dict) -> bytes:
     doc.table(
         ["序号", "责任主体", "问题表现", "来源", "整改目标", "整改措施", "责任人", "完成时限"],
         [[r["n"], r["owner"], r["problem"], r["source"], r["goal"], r["measures"], r["responsible"], r["deadline"]] for r in ctx["items"]],
-        widths_mm=[14, 26, 50, 20, 40, 52, 20, 26],
+        widths_mm=[16, 26, 48, 20, 40, 52, 20, 26],
         size=SIZE_S4,
     )
     if not ctx["items"]:
@@ -447,7 +447,7 @@ def ballot(ctx: dict) -> bytes:
     doc.table(
         ["序号", "姓名", *ctx["grades"], "存在问题（可选填）"],
         [[p["n"], p["name"], *[""] * len(ctx["grades"]), ""] for p in ctx["people"]],
-        widths_mm=[12, 24, 16, 16, 18, 16, 54],
+        widths_mm=[16, 24, 15, 15, 22, 17, 47],
         min_height_mm=9,
     )
     if ctx["kind"] == "组织生活会":
