@@ -47,6 +47,18 @@ def _user():
 
 def _rich_meeting(root, user):
     """25 members, 30 opinions, 37 talks, two sittings with 69 statements, 59 items (documents.md burden table)."""
+    from meetings.models import Meeting
+
+    existing = Meeting.objects.filter(organization__code=f"{PREFIX}RICH", year=YEAR).first()
+    if existing:
+        return existing
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _build_rich(root, user)
+
+
+def _build_rich(root, user):
     from meetings.choices import CriticismKind, OpinionChannel, ParticipationMode, SittingKind, SittingStatus, Stage
     from meetings.models import AgendaItem, Attendance, Criticism, Meeting, Opinion, Sitting, Talk
     from organizations.choices import OrgKind, PositionKind
@@ -54,9 +66,6 @@ def _rich_meeting(root, user):
     from rectification.choices import ItemStatus, ProblemScope, ProblemSource
     from rectification.models import Problem, RectificationItem
 
-    existing = Meeting.objects.filter(organization__code=f"{PREFIX}RICH", year=YEAR).first()
-    if existing:
-        return existing
     org = Organization.objects.add_child(
         Organization.objects.get(pk=root.pk), {"name": "基准幸福社区党支部", "code": f"{PREFIX}RICH", "kind": OrgKind.BRANCH, "has_committee": True}
     )
@@ -148,6 +157,8 @@ def _rich_meeting(root, user):
 
 def _branches(root, n):
     """n branches below one party committee, each with a held meeting, a sitting and two items."""
+    from django.db import transaction
+
     from meetings.choices import SittingKind, SittingStatus, Stage
     from meetings.models import Meeting, Sitting
     from organizations.choices import OrgKind
@@ -156,32 +167,64 @@ def _branches(root, n):
     from rectification.models import Problem, RectificationItem
 
     parent = Organization.objects.filter(code=f"{PREFIX}P{n}").first()
-    if parent is not None:
+    if parent is not None and Meeting.objects.filter(organization__path__startswith=parent.path, year=YEAR).count() >= n:
         return parent
-    parent = Organization.objects.add_child(
-        Organization.objects.get(pk=root.pk), {"name": f"基准街道党工委（{n}个支部）", "code": f"{PREFIX}P{n}", "kind": OrgKind.PARTY_COMMITTEE}
-    )
     day = datetime.date(YEAR, 11, 20)
-    for i in range(n):
-        parent = Organization.objects.get(pk=parent.pk)
-        org = Organization.objects.add_child(parent, {"name": f"基准第{i:04d}党支部", "code": f"{PREFIX}P{n}-{i}", "kind": OrgKind.BRANCH})
-        m = Meeting.objects.create(
-            organization=org,
-            kind="org_life",
-            half="year_end",
-            year=YEAR,
-            title=f"{org.name}{YEAR}年度组织生活会",
-            scheduled_date=day,
-            stage=Stage.RECTIFYING,
-            rulebook_slug="district-2024",
-            rulebook_version="1",
-        )
-        Sitting.objects.create(meeting=m, kind=SittingKind.GENERAL, order=1, status=SittingStatus.CLOSED, date=day, place="党员活动室")
-        for j in range(2):
-            p = Problem.objects.create(meeting=m, organization=org, source=ProblemSource.OPINION, scope=ProblemScope.ORGANIZATION, description=f"问题{j}")
-            RectificationItem.objects.create(
-                problem=p, meeting=m, organization=org, goal=f"目标{j}", measures="措施", responsible_organization=org, deadline=day, status=ItemStatus.OPEN
+    with transaction.atomic():  # one transaction: SQLite would otherwise sync on every row
+        if parent is None:
+            parent = Organization.objects.add_child(
+                Organization.objects.get(pk=root.pk), {"name": f"基准街道党工委（{n}个支部）", "code": f"{PREFIX}P{n}", "kind": OrgKind.PARTY_COMMITTEE}
             )
+        have = set(Organization.objects.filter(code__startswith=f"{PREFIX}P{n}-").values_list("code", flat=True))
+        for i in range(n):
+            code = f"{PREFIX}P{n}-{i}"
+            if code not in have:
+                parent = Organization.objects.get(pk=parent.pk)
+                Organization.objects.add_child(parent, {"name": f"基准第{i:04d}党支部", "code": code, "kind": OrgKind.BRANCH})
+        orgs = list(Organization.objects.filter(code__startswith=f"{PREFIX}P{n}-").exclude(meetings__year=YEAR))
+        meetings = Meeting.objects.bulk_create(
+            [
+                Meeting(
+                    organization=org,
+                    kind="org_life",
+                    half="year_end",
+                    year=YEAR,
+                    title=f"{org.name}{YEAR}年度组织生活会",
+                    scheduled_date=day,
+                    stage=Stage.RECTIFYING,
+                    rulebook_slug="district-2024",
+                    rulebook_version="1",
+                )
+                for org in orgs
+            ]
+        )
+        meetings = list(Meeting.objects.filter(organization__in=orgs, year=YEAR).select_related("organization"))
+        Sitting.objects.bulk_create(
+            [Sitting(meeting=m, kind=SittingKind.GENERAL, order=1, status=SittingStatus.CLOSED, date=day, place="党员活动室") for m in meetings]
+        )
+        Problem.objects.bulk_create(
+            [
+                Problem(meeting=m, organization=m.organization, source=ProblemSource.OPINION, scope=ProblemScope.ORGANIZATION, description=f"问题{j}")
+                for m in meetings
+                for j in range(2)
+            ]
+        )
+        problems = list(Problem.objects.filter(meeting__in=meetings).select_related("meeting", "organization"))
+        RectificationItem.objects.bulk_create(
+            [
+                RectificationItem(
+                    problem=p,
+                    meeting=p.meeting,
+                    organization=p.organization,
+                    goal=f"目标：{p.description}",
+                    measures="措施",
+                    responsible_organization=p.organization,
+                    deadline=day,
+                    status=ItemStatus.OPEN,
+                )
+                for p in problems
+            ]
+        )
     return Organization.objects.get(pk=parent.pk)
 
 
