@@ -1,0 +1,76 @@
+"""Helpers shared by the benchmark modules (not a benchmark itself: no `bench_` prefix)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def times_ms(fn, runs: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    gc.collect()
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    out.sort()
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return round(values[min(len(values) - 1, int(len(values) * 0.95))], 2)
+
+
+def ratio(value: float, baseline: float) -> float:
+    return round(value / baseline, 2) if baseline else None
+
+
+def _marker(ctx) -> Path:
+    from django.db import connection
+
+    name = Path(str(connection.settings_dict["NAME"])).name
+    return ROOT / "var" / f"bench-dataset-{ctx.scale}-{ctx.db}-{name}.json"
+
+
+def dataset(ctx) -> dict:
+    """The preset's generated dataset: migrate, then reuse the one recorded in var/ if its root
+    is still in the database, else generate it (`oversight.scale.build`)."""
+    from django.core.management import call_command
+
+    from organizations.models import Organization
+    from oversight import scale
+
+    cached = getattr(ctx, "_dataset", None)
+    if cached:
+        return cached
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    marker = _marker(ctx)
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        if Organization.objects.filter(pk=info["root_id"], path=info["root_path"]).exists():
+            ctx._dataset = info
+            return info
+    branches, members = scale.PRESETS[ctx.scale]
+    info = scale.build(branches, members, log=lambda s: print("   " + s, flush=True))
+    info["preset"] = ctx.scale
+    marker.write_text(json.dumps(info, ensure_ascii=False, indent=1))
+    ctx._dataset = info
+    return info
+
+
+def bench_user(role: str, organization, name: str):
+    """A user holding `role` at `organization` (created once, reused)."""
+    import datetime
+
+    from accounts.models import RoleAssignment, User
+
+    user, _ = User.objects.get_or_create(username=name, defaults={"display_name": name})
+    RoleAssignment.objects.get_or_create(user=user, role=role, organization=organization, defaults={"started_on": datetime.date(2020, 1, 1)})
+    return user
