@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_user, dataset, p95, ratio, times_ms  # noqa: E402
+from common import bench_user, dataset, p95, paired_ms, ratio, times_ms  # noqa: E402
 
 NEEDS = {"dataset"}
 
@@ -25,20 +25,20 @@ LIVE_SQL = [
     """SELECT substr(o.path, 1, %(L)s), COUNT(*) FROM meetings_selfexamination s
        JOIN meetings_meeting m ON m.id = s.meeting_id JOIN organizations_organization o ON o.id = m.organization_id
        WHERE s.status = 'submitted' AND o.path LIKE %(P)s GROUP BY 1""",
-    """SELECT substr(o.path, 1, %(L)s), b.kind, COUNT(*) FROM oversight_obligation b
-       JOIN organizations_organization o ON o.id = b.organization_id
-       WHERE b.done_on IS NULL AND b.due_on < %(T)s AND o.path LIKE %(P)s GROUP BY 1, 2""",
+    """SELECT substr(o.path, 1, %(L)s), b.kind, SUM(CASE WHEN b.done_on IS NULL THEN 1 ELSE 0 END),
+              SUM(CASE WHEN b.done_on > b.due_on THEN 1 ELSE 0 END)
+       FROM oversight_obligation b JOIN organizations_organization o ON o.id = b.organization_id
+       WHERE ((b.done_on IS NULL AND b.due_on < %(T)s) OR (b.kind = 'report' AND b.done_on > b.due_on)) AND o.path LIKE %(P)s
+       GROUP BY 1, 2""",
     """SELECT substr(o.path, 1, %(L)s),
               SUM(CASE WHEN i.status IN ('open', 'closure_requested') THEN 1 ELSE 0 END),
               SUM(CASE WHEN i.status IN ('open', 'closure_requested') AND i.deadline < %(T)s THEN 1 ELSE 0 END),
               SUM(CASE WHEN i.status = 'closed' THEN 1 ELSE 0 END)
        FROM rectification_rectificationitem i JOIN organizations_organization o ON o.id = i.organization_id
        WHERE i.status <> 'draft' AND o.path LIKE %(P)s GROUP BY 1""",
-    """SELECT substr(o.path, 1, %(L)s),
-              SUM(CASE WHEN r.first_submitted_at IS NOT NULL AND r.due_on IS NOT NULL AND DATE(r.first_submitted_at) > r.due_on THEN 1 ELSE 0 END),
-              SUM(CASE WHEN r.status = 'returned' THEN 1 ELSE 0 END)
+    """SELECT substr(o.path, 1, %(L)s), COUNT(*)
        FROM rectification_report r JOIN organizations_organization o ON o.id = r.organization_id
-       WHERE o.path LIKE %(P)s GROUP BY 1""",
+       WHERE r.status = 'returned' AND o.path LIKE %(P)s GROUP BY 1""",
 ]
 ROLLUP_SQL = "SELECT * FROM oversight_orgrollup WHERE organization_id = %(ID)s OR (path LIKE %(P)s AND depth = %(D)s)"
 
@@ -83,10 +83,8 @@ def run(ctx):
     for label, org, goal, runs in places:
         subtree = Organization.objects.filter(path__startswith=org.path, kind="branch").count()
         note = f"{subtree:,} branches under the root; {runs} runs"
-        live = times_ms(lambda org=org: counts.live(org, today), runs, warmup=2)
-        live_sql = times_ms(_hand_written(LIVE_SQL, org, today), runs, warmup=2)
-        roll = times_ms(lambda org=org: counts.from_rollups(org), runs * 5)
-        roll_sql = times_ms(_hand_written([ROLLUP_SQL], org, today), runs * 5)
+        live, live_sql = paired_ms(lambda org=org: counts.live(org, today), _hand_written(LIVE_SQL, org, today), runs)
+        roll, roll_sql = paired_ms(lambda org=org: counts.from_rollups(org), _hand_written([ROLLUP_SQL], org, today), runs * 5)
         page_live = times_ms(lambda org=org: client.get(reverse("oversight:dashboard_org", args=[org.pk]) + "?source=live"), runs, warmup=2)
         page = times_ms(lambda org=org: client.get(reverse("oversight:dashboard_org", args=[org.pk])), runs * 2)
         figures += [

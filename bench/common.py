@@ -74,3 +74,22 @@ def bench_user(role: str, organization, name: str):
     user, _ = User.objects.get_or_create(username=name, defaults={"display_name": name})
     RoleAssignment.objects.get_or_create(user=user, role=role, organization=organization, defaults={"started_on": datetime.date(2020, 1, 1)})
     return user
+
+
+def paired_ms(fn_a, fn_b, runs: int, warmup: int = 2) -> tuple[list[float], list[float]]:
+    """Time two ways of answering the same question alternately, run after run, so that load
+    from other processes on a shared machine hits both alike (the ratio is what matters)."""
+    for _ in range(warmup):
+        fn_a()
+        fn_b()
+    gc.collect()
+    a, b = [], []
+    for i in range(runs):
+        order = ((fn_a, a), (fn_b, b)) if i % 2 == 0 else ((fn_b, b), (fn_a, a))
+        for fn, out in order:
+            started = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - started) * 1000)
+    a.sort()
+    b.sort()
+    return a, b
