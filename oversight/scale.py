@@ -101,9 +101,8 @@ class Writer:
             with connection.cursor() as cursor:
                 for m in self.columns:
                     table = m._meta.db_table
-                    cursor.execute(
-                        f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {connection.ops.quote_name(table)}))", [table]
-                    )  # noqa: S608 - table names from the models
+                    sql = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {connection.ops.quote_name(table)}))"  # noqa: S608 - model table
+                    cursor.execute(sql, [table])
 
 
 def _pg(value):
