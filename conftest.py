@@ -121,3 +121,29 @@ def _audit_append_only(request):
     yield
     if transactional:
         drop_triggers(connection)
+
+
+# --- security-api: two-factor enforcement and the security-policy cache -------------------
+# Production enforces TOTP for reviewers, inspectors, operators and administrators
+# (accounts.middleware). Tests log personas in with `force_login`, which cannot present a
+# second factor, so enforcement is off by default here; accounts/tests switch it back on
+# with `settings.OTP_ENFORCED = True` where they test it. The policy is cached for the whole
+# test (warmed here, so query-count assertions never see its one query).
+@pytest.fixture(autouse=True)
+def _security_policy_for_tests(request, settings):
+    settings.OTP_ENFORCED = False
+    settings.SECURITY_POLICY_TTL = None
+    from accounts import policy
+
+    policy.forget()
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names
+    if marker or transactional or "db" in names:
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        policy.current()
+    yield
+    policy.forget()
+
+
+# --- end security-api ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -77,3 +78,37 @@ class RoleAssignment(models.Model):
         from .services import check_role_separation
 
         check_role_separation(self.user, self.role, exclude_pk=self.pk)
+
+
+class SecurityPolicy(models.Model):
+    """The security policy the 安全管理员 sets (等保 身份鉴别 a/b/d, 访问控制 e): one row.
+
+    Read through `accounts.policy.current()` (cached per process, refreshed on save).
+    Only the secadmin changes it, through `accounts.security_services.update_policy` (audited).
+    """
+
+    lockout_threshold = models.PositiveSmallIntegerField("连续登录失败锁定次数", default=5, validators=[MinValueValidator(3), MaxValueValidator(10)])
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=30, validators=[MinValueValidator(5), MaxValueValidator(1440)])
+    session_idle_minutes = models.PositiveSmallIntegerField("无操作自动退出（分钟）", default=15, validators=[MinValueValidator(5), MaxValueValidator(120)])
+    session_absolute_hours = models.PositiveSmallIntegerField("登录最长有效（小时）", default=8, validators=[MinValueValidator(1), MaxValueValidator(24)])
+    password_max_age_days = models.PositiveSmallIntegerField(
+        "密码有效期（天，0为不限）", default=0, validators=[MaxValueValidator(365)], help_text="到期后须修改密码才能继续使用。"
+    )
+    totp_required = models.BooleanField("审核人、纪委/组织部、业务管理员和三类管理员须使用动态口令", default=True)
+    audit_retention_days = models.PositiveSmallIntegerField(
+        "审计日志保存期（天）", default=365, validators=[MinValueValidator(180), MaxValueValidator(3650)], help_text="不少于180天（网络安全法）。"
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="最后修改人")
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+        constraints = [
+            models.CheckConstraint(condition=Q(audit_retention_days__gte=180), name="policy_audit_retention_min_180"),
+            models.CheckConstraint(condition=Q(lockout_threshold__gte=3), name="policy_lockout_threshold_min_3"),
+        ]
+
+    def __str__(self):
+        return "安全策略"

@@ -11,6 +11,18 @@ from audit.services import record
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     record(user, None, user, "auth.login")
+    session = getattr(request, "session", None)
+    if session is not None:
+        from django.utils import timezone
+
+        from .middleware import AUTH_AT_KEY, needs_second_factor
+
+        session[AUTH_AT_KEY] = timezone.now().timestamp()
+        # Privileged accounts hold one session at a time: a new login ends the old ones.
+        if needs_second_factor(user):
+            from .security_services import end_sessions
+
+            end_sessions(user, keep=session.session_key)
 
 
 @receiver(user_logged_out)

@@ -153,9 +153,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: 5 failures lock the username from that address for 15 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+# Login throttling: the 安全管理员's policy (accounts.SecurityPolicy, default 5 failures lock the
+# username from that address for 30 minutes) is read through these callables.
+AXES_FAILURE_LIMIT = "accounts.policy.failure_limit"
+AXES_COOLOFF_TIME = "accounts.policy.cooloff"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"

@@ -101,7 +101,8 @@ class Writer:
             with connection.cursor() as cursor:
                 for m in self.columns:
                     table = m._meta.db_table
-                    sql = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {connection.ops.quote_name(table)}))"  # noqa: S608 - model table
+                    # Table names come from the models, never from input.
+                    sql = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {connection.ops.quote_name(table)}))"  # noqa: S608
                     cursor.execute(sql, [table])
 
 

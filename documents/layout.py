@@ -1,0 +1,369 @@
+"""The GB/T 9704-2012 layer: a python-docx document already set up as a 公文.
+
+- A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (版心 156 × 225 mm);
+- title 方正小标宋简体 二号 (22 pt) centred; body 仿宋_GB2312 三号 (16 pt), first line indented two
+  characters, fixed 28 pt line pitch (22 lines a page);
+- headings by level: 一、 黑体; （一） 楷体_GB2312; 1. 仿宋_GB2312 bold;
+- page numbers 4号 Arabic numerals between dashes ("— 1 —"), odd pages right and even pages left;
+- 落款 (issuing organization) and 成文日期 right-aligned, the date in Chinese numerals
+  (二〇二六年十一月二十六日) as Party documents write it.
+
+Fonts are set on the east-Asian slot (that is what Word and LibreOffice use for Chinese) and every
+公文 font is declared in the font table with an alternative name (FangSong, SimHei, KaiTi, SimSun),
+so a machine without the GB2312 fonts falls back to the common ones; LibreOffice maps them through
+fontconfig to Noto Serif/Sans CJK SC (see docs/documents.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEI = "黑体"
+KAI = "楷体_GB2312"
+SONG = "宋体"
+LATIN = "Times New Roman"
+# Declared alternatives (font table altName) and the open fonts LibreOffice maps them to.
+FALLBACKS = {
+    TITLE_FONT: ("SimSun", "Noto Serif CJK SC"),
+    BODY_FONT: ("FangSong", "Noto Serif CJK SC"),
+    HEI: ("SimHei", "Noto Sans CJK SC"),
+    KAI: ("KaiTi", "Noto Serif CJK SC"),
+    SONG: ("SimSun", "Noto Serif CJK SC"),
+}
+
+SIZE_2 = Pt(22)  # 二号
+SIZE_3 = Pt(16)  # 三号
+SIZE_4 = Pt(14)  # 四号
+SIZE_S4 = Pt(12)  # 小四
+SIZE_5 = Pt(10.5)  # 五号
+LINE_PITCH = Pt(28)
+
+PAGE = {"width": Mm(210), "height": Mm(297), "top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1–99 as Chinese numerals used in dates: 十, 十一, 二十六, 三十一."""
+    if n < 10:
+        return _CN_DIGITS[n] if n else "〇"
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def cn_date(day: datetime.date | None) -> str:
+    """二〇二六年十一月二十六日 (成文日期 in Chinese numerals)."""
+    if day is None:
+        return "　　年　　月　　日"
+    year = "".join(_CN_DIGITS[int(c)] for c in str(day.year))
+    return f"{year}年{cn_number(day.month)}月{cn_number(day.day)}日"
+
+
+def ar_date(day: datetime.date | None, empty: str = "　　年　月　日") -> str:
+    """2026年11月26日 (dates inside the text)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else empty
+
+
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+def cn_ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二 (for 一、 and （一） headings)."""
+    return cn_number(n) if n < 100 else str(n)
+
+
+def set_run_font(run, east_asia: str, size=None, bold: bool | None = None, latin: str = LATIN) -> None:
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    if size is not None:
+        run.font.size = size
+    if bold is not None:
+        run.font.bold = bold
+
+
+def _style_font(style, east_asia: str, size, bold=False):
+    style.font.name = LATIN
+    style.font.size = size
+    style.font.bold = bold
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), LATIN)
+    fonts.set(qn("w:hAnsi"), LATIN)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _declare_fonts(document) -> None:
+    """Add the 公文 fonts to word/fontTable.xml with their alternative names (w:altName)."""
+    from lxml import etree
+
+    part = next((r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable")), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    existing = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+    for name, (alt, _open) in FALLBACKS.items():
+        if name in existing:
+            continue
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alt)
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if name == HEI else "roman")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def setup_page(section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE["width"], PAGE["height"]
+    section.top_margin, section.bottom_margin = PAGE["top"], PAGE["bottom"]
+    section.left_margin, section.right_margin = PAGE["left"], PAGE["right"]
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(20)  # the page number sits 7 mm below the 版心 (GB/T 9704 §7.5)
+
+
+def _page_field(paragraph) -> None:
+    """ "— N —" with a PAGE field, 4号 宋体 (GB/T 9704 §7.5)."""
+
+    def text(value):
+        run = paragraph.add_run(value)
+        set_run_font(run, SONG, SIZE_4)
+        return run
+
+    text("— ")
+    run = paragraph.add_run()
+    set_run_font(run, SONG, SIZE_4)
+    begin, instr, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    end.set(qn("w:fldCharType"), "end")
+    run._element.append(begin)
+    run._element.append(instr)
+    run._element.append(end)
+    text(" —")
+
+
+def add_page_numbers(document, section) -> None:
+    document.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = Pt(14)  # 空一字
+    _page_field(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = Pt(14)
+    _page_field(even)
+
+
+def apply_styles(document) -> None:
+    normal = document.styles["Normal"]
+    _style_font(normal, BODY_FONT, SIZE_3)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE_PITCH
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.widow_control = True
+    for name in ("Table Grid",):
+        if name in [s.name for s in document.styles]:
+            _style_font(document.styles[name], BODY_FONT, SIZE_S4)
+
+
+def new_document():
+    """An empty python-docx Document with the page, styles, fonts and page numbers set."""
+    document = Document()
+    section = document.sections[0]
+    setup_page(section)
+    apply_styles(document)
+    add_page_numbers(document, section)
+    _declare_fonts(document)
+    core = document.core_properties
+    core.author = "生活会管理系统"
+    core.language = "zh-CN"
+    return document
+
+
+class GovDoc:
+    """A 公文 being written: title, headings, paragraphs, tables, signature."""
+
+    def __init__(self, title: str | None = None, *, subtitle: str | None = None, landscape: bool = False):
+        self.document = new_document()
+        self._first = True
+        if landscape:
+            section = self.document.sections[0]
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = PAGE["height"], PAGE["width"]
+            section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+            section.left_margin, section.right_margin = Mm(37), Mm(35)
+        if title:
+            self.title(title)
+        if subtitle:
+            self.subtitle(subtitle)
+
+    # -- paragraphs ---------------------------------------------------------------------
+    def _paragraph(self):
+        if self._first and len(self.document.paragraphs) == 1 and not self.document.paragraphs[0].text:
+            self._first = False
+            return self.document.paragraphs[0]
+        self._first = False
+        return self.document.add_paragraph()
+
+    def title(self, text: str):
+        p = self._paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.line_spacing = Pt(35)
+        p.paragraph_format.space_after = Pt(14)
+        p.style = self.document.styles["Normal"]
+        run = p.add_run(text)
+        set_run_font(run, TITLE_FONT, SIZE_2)
+        return p
+
+    def subtitle(self, text: str):
+        p = self._paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(14)
+        run = p.add_run(text)
+        set_run_font(run, KAI, SIZE_3)
+        return p
+
+    def addressee(self, text: str):
+        """主送机关: flush left, ends with a full-width colon."""
+        p = self._paragraph()
+        run = p.add_run(text.rstrip("：:") + "：")
+        set_run_font(run, BODY_FONT, SIZE_3)
+        return p
+
+    def heading(self, text: str, level: int = 1):
+        """Level 1 黑体 (一、), level 2 楷体 (（一）), level 3 仿宋 bold (1.) — all 三号, indented two characters."""
+        p = self._paragraph()
+        p.paragraph_format.first_line_indent = Pt(32)
+        p.paragraph_format.keep_with_next = True
+        font, bold = {1: (HEI, False), 2: (KAI, False)}.get(level, (BODY_FONT, True))
+        run = p.add_run(text)
+        set_run_font(run, font, SIZE_3, bold=bold)
+        return p
+
+    def para(self, text: str, *, indent: bool = True, lead: str = "", align=None, size=SIZE_3, font=BODY_FONT):
+        """A body paragraph; `lead` is a bold lead-in (e.g. "（一）" or "问题：") in 楷体/黑体 style."""
+        p = self._paragraph()
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(size.pt * 2)
+        if align is not None:
+            p.alignment = align
+        if size != SIZE_3:
+            p.paragraph_format.line_spacing = Pt(max(size.pt * 1.5, 18))
+        if lead:
+            set_run_font(p.add_run(lead), HEI, size)
+        set_run_font(p.add_run(text), font, size)
+        return p
+
+    def text(self, text: str, **kwargs):
+        """Several paragraphs from text with line breaks; blank lines dropped."""
+        for line in (text or "").splitlines():
+            if line.strip():
+                self.para(line.strip(), **kwargs)
+
+    def blank(self, n: int = 1):
+        for _ in range(n):
+            self._paragraph()
+
+    def page_break(self):
+        p = self._paragraph()
+        p.add_run().add_break(WD_BREAK.PAGE)
+
+    def signature(self, organization: str, day: datetime.date | None = None, *, date_text: str | None = None, chinese: bool = True):
+        """落款: the issuing organization above the 成文日期, right-aligned two characters in from the
+        right edge (GB/T 9704 §7.3.5.2, no seal). `date_text` overrides the computed date."""
+        self.blank(1)
+        date_value = date_text if date_text is not None else (cn_date(day) if chinese else ar_date(day))
+        for value in (organization, date_value):
+            p = self._paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.right_indent = Pt(32)
+            set_run_font(p.add_run(value), BODY_FONT, SIZE_3)
+
+    # -- tables -------------------------------------------------------------------------
+    def table(self, headers: list[str], rows: list[list], *, widths_mm: list[float] | None = None, size=SIZE_S4, min_height_mm: float | None = None):
+        table = self.document.add_table(rows=1, cols=len(headers))
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            self._cell(cell, text, font=HEI, size=size, center=True)
+        _repeat_header(table.rows[0])
+        for values in rows:
+            row = table.add_row()
+            if min_height_mm:
+                row.height = Mm(min_height_mm)
+            for cell, value in zip(row.cells, values, strict=True):
+                self._cell(cell, "" if value is None else str(value), size=size)
+        if widths_mm:
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths_mm, strict=False):
+                    cell.width = Mm(width)
+        self._first = False
+        return table
+
+    def _cell(self, cell, text: str, *, font=BODY_FONT, size=SIZE_S4, center=False):
+        lines = text.split("\n") or [""]
+        paragraph = cell.paragraphs[0]
+        for i, line in enumerate(lines):
+            p = paragraph if i == 0 else cell.add_paragraph()
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.line_spacing = Pt(max(size.pt * 1.35, 14))
+            if center:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            set_run_font(p.add_run(line), font, size)
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.document.save(out)
+        return out.getvalue()
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def page_setup(document) -> dict:
+    """The first section's page setup in millimetres (for tests and template checks)."""
+    s = document.sections[0]
+    return {
+        k: round(getattr(s, attr).mm)
+        for k, attr in (
+            ("width", "page_width"),
+            ("height", "page_height"),
+            ("top", "top_margin"),
+            ("bottom", "bottom_margin"),
+            ("left", "left_margin"),
+            ("right", "right_margin"),
+        )
+    }

@@ -1,0 +1,608 @@
+"""Build the plain-data `rulebook.snapshot.MeetingSnapshot` of one meeting, in a fixed number of
+queries whatever the size of the roster or the number of records (one query per table, values
+only, no per-row queries). Apps owning part of the snapshot register a contributor:
+
+    register_contributor("rectification", contribute)   # or register_contributor(contribute)
+
+A contributor is `fn(meeting, today=None) -> dict` of MeetingSnapshot field values; it runs after
+the meetings part and its values replace the builder's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from rulebook import dates
+from rulebook.constants import FLEXIBLE_MODES, FLOW_MODE, TEAM
+from rulebook.snapshot import (
+    AgendaItemInfo,
+    AttendanceInfo,
+    ClosingInfo,
+    CommentaryInfo,
+    FeedbackInfo,
+    ItemInfo,
+    MeetingSnapshot,
+    NoticeInfo,
+    OpinionInfo,
+    OrgInfo,
+    Person,
+    PlanInfo,
+    ProblemInfo,
+    SelfExamInfo,
+    SittingInfo,
+    StatementInfo,
+    StudySessionInfo,
+    StudyTally,
+    SummaryInfo,
+    TalkFlagInfo,
+    TalkInfo,
+)
+
+from .choices import CONCENTRATED_FORMS, MeetingKind, ParticipationMode, PlanStatus, ReviewDecision, ReviewLevel
+
+Contributor = Callable[..., dict]
+CONTRIBUTORS: dict[str, Contributor] = {}
+
+# Modes that cover a member who could not attend in person (OL-1.3.d/e).
+COVERING_MODES = frozenset(FLEXIBLE_MODES) | {FLOW_MODE}
+
+
+def register_contributor(name_or_fn, fn: Contributor | None = None) -> Contributor:
+    """Register `fn(meeting, today=None) -> dict`. Accepts `(name, fn)` or `(fn)`; registering
+    the same name again replaces it (idempotent across app reloads)."""
+    if fn is None:
+        fn, name = name_or_fn, f"{name_or_fn.__module__}.{name_or_fn.__qualname__}"
+    else:
+        name = name_or_fn
+    CONTRIBUTORS[name] = fn
+    return fn
+
+
+def key(member_id: int | None) -> str:
+    return f"m{member_id}" if member_id else ""
+
+
+def ukey(user_id: int | None) -> str:
+    return f"u{user_id}" if user_id else ""
+
+
+def _day(dt) -> date | None:
+    return timezone.localdate(dt) if dt else None
+
+
+def _text(v) -> bool:
+    return bool(v and str(v).strip())
+
+
+# -- people ---------------------------------------------------------------------------------
+
+
+def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
+    """The people of the meeting and a map user id → person key. Two queries."""
+    from organizations.choices import PositionKind
+    from organizations.models import LeadingTeamMembership, Member, Position
+
+    member_fields = (
+        "id",
+        "name",
+        "user_id",
+        "is_probationary",
+        "is_leading_cadre",
+        "is_elderly_or_infirm",
+        "is_mobile",
+        "is_in_difficulty",
+        "small_group__name",
+    )
+    people: list[Person] = []
+    users: dict[int, str] = {}
+    current = Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    if meeting.kind == MeetingKind.DEMOCRATIC_LIFE:
+        if not meeting.leading_team_id:
+            return (), {}
+        rows = (
+            LeadingTeamMembership.objects.filter(current, team_id=meeting.leading_team_id, started_on__lte=today)
+            .order_by("rank", "pk")
+            .values("is_main_leader", "rank", *(f"member__{f}" for f in member_fields))
+        )
+        for r in rows:
+            k = key(r["member__id"])
+            if r["member__user_id"]:
+                users[r["member__user_id"]] = k
+            people.append(
+                Person(
+                    key=k,
+                    name=r["member__name"],
+                    is_probationary=r["member__is_probationary"],
+                    is_leading_cadre=True,
+                    is_elderly_or_infirm=r["member__is_elderly_or_infirm"],
+                    is_mobile=r["member__is_mobile"],
+                    is_in_difficulty=r["member__is_in_difficulty"],
+                    is_main_leader=r["is_main_leader"],
+                    rank=r["rank"],
+                )
+            )
+        return tuple(people), users
+    offices: dict[int, set[str]] = defaultdict(set)
+    for member_id, kind in Position.objects.filter(current, organization_id=meeting.organization_id, started_on__lte=today).values_list("member_id", "kind"):
+        offices[member_id].add(kind)
+    for r in Member.objects.filter(organization_id=meeting.organization_id, is_active=True).order_by("name", "pk").values(*member_fields):
+        k = key(r["id"])
+        if r["user_id"]:
+            users[r["user_id"]] = k
+        held = offices.get(r["id"], set())
+        people.append(
+            Person(
+                key=k,
+                name=r["name"],
+                is_secretary=PositionKind.SECRETARY in held,
+                is_committee=bool(held),
+                is_probationary=r["is_probationary"],
+                is_leading_cadre=r["is_leading_cadre"],
+                is_elderly_or_infirm=r["is_elderly_or_infirm"],
+                is_mobile=r["is_mobile"],
+                is_in_difficulty=r["is_in_difficulty"],
+                small_group=r["small_group__name"],
+            )
+        )
+    return tuple(people), users
+
+
+# -- the builder ----------------------------------------------------------------------------
+
+
+def build(meeting, today: date | None = None) -> MeetingSnapshot:
+    """The snapshot of `meeting` (a fixed number of queries, then the contributors)."""
+    from .models import (
+        AgendaItem,
+        Attendance,
+        Closing,
+        Commentary,
+        Criticism,
+        Feedback,
+        GateOverride,
+        Meeting,
+        Observer,
+        Opinion,
+        OpinionSummary,
+        Plan,
+        PlanFiling,
+        PublicNotice,
+        Reading,
+        Review,
+        SelfExamination,
+        Sitting,
+        StudyAttendance,
+        StudySession,
+        Talk,
+        TalkFlag,
+    )
+
+    today = today or timezone.localdate()
+    m = Meeting.objects.select_related("organization", "campaign").get(pk=meeting.pk)
+    org = m.organization
+    roster, users = _roster(m, today)
+    roster_keys = {p.key for p in roster}
+
+    def person_of_user(user_id):
+        return users.get(user_id) or ukey(user_id)
+
+    # plan
+    plan_row = Plan.objects.filter(meeting=m).first()
+    plan = PlanInfo()
+    if plan_row is not None:
+        filings = list(PlanFiling.objects.filter(plan=plan_row).values_list("office", "filed_at"))
+        offices = frozenset(o for o, _ in filings if o)
+        filed_on = max((_day(at) for _, at in filings), default=None) if {"discipline", "organization_dept"} <= offices else None
+        decided = plan_row.status in (PlanStatus.APPROVED, PlanStatus.FILED)
+        plan = PlanInfo(
+            status=plan_row.status,
+            has_time=plan_row.scheduled_date is not None,
+            has_place=_text(plan_row.place),
+            has_form=_text(plan_row.form),
+            has_participants=_text(plan_row.participants),
+            has_requirements=_text(plan_row.requirements),
+            has_agenda=_text(plan_row.agenda),
+            theme=plan_row.theme or m.theme,
+            has_theme_rationale=_text(plan_row.theme_rationale),
+            approval_mode=plan_row.approval_mode,
+            submitted_on=_day(plan_row.submitted_at),
+            approved_on=_day(plan_row.decided_at) if decided else None,
+            filed_on=filed_on,
+            filed_offices=offices,
+            has_decision_minutes=bool(plan_row.decision_minutes),
+        )
+    meeting_date = (plan_row.scheduled_date if plan_row and plan_row.scheduled_date else None) or m.scheduled_date
+
+    # sittings first: the meeting day decides what counts as 会前
+    sittings_rows = list(Sitting.objects.filter(meeting=m).values("id", "kind", "order", "status", "date", "guide_id", "minutes_scan", "host_id"))
+    sitting_kind = {s["id"]: s["kind"] for s in sittings_rows}
+    sittings = tuple(
+        SittingInfo(
+            kind=s["kind"],
+            order=s["order"],
+            status=s["status"],
+            date=s["date"],
+            guide=ukey(s["guide_id"]),
+            has_minutes_scan=bool(s["minutes_scan"]),
+            host=key(s["host_id"]),
+        )
+        for s in sittings_rows
+    )
+    held_days = [s["date"] for s in sittings_rows if s["date"]]
+    meeting_day = min(held_days) if held_days else meeting_date
+
+    notices = tuple(
+        NoticeInfo(
+            kind=n["kind"],
+            published_on=_day(n["published_at"]),
+            has_time=_text(n["meeting_time_text"]),
+            has_theme=_text(n["title"]) or _text(n["body"]),
+            has_channels=_text(n["opinion_channels"]),
+            form=n["form"],
+            scope=n["scope"],
+            is_public=n["is_public"],
+            display_until=n["display_until"],
+        )
+        for n in PublicNotice.objects.filter(meeting=m).values(
+            "kind", "published_at", "meeting_time_text", "title", "body", "opinion_channels", "form", "scope", "is_public", "display_until"
+        )
+    )
+    # The campaign's reading list is inherited by every meeting of the round (not copied).
+    reading_count = Reading.objects.filter(meeting=m).count() + (len(m.campaign.readings or []) if m.campaign_id else 0)
+
+    # study
+    session_rows = list(StudySession.objects.filter(meeting=m).values("id", "form", "date", "hours"))
+    sessions = tuple(
+        StudySessionInfo(date=s["date"], hours=float(s["hours"]), concentrated=s["form"] in CONCENTRATED_FORMS, form=s["form"]) for s in session_rows
+    )
+    study = tuple(
+        study_tally(session_rows, StudyAttendance.objects.filter(session__meeting=m).values("session_id", "member_id", "mode", "hours"), meeting_day).values()
+    )
+
+    # opinions
+    exam_link = SelfExamination.answered_opinions.through.objects.filter(opinion_id=OuterRef("pk"))
+    statement_link = Criticism.answers_opinions.through.objects.filter(opinion_id=OuterRef("pk"))
+    opinion_rows = list(
+        Opinion.objects.filter(meeting=m, merged_into__isnull=True)
+        .annotate(in_exam=Exists(exam_link), in_statement=Exists(statement_link))
+        .values("id", "target", "target_member_id", "channel", "received_on", "is_vague", "strong_public_concern", "in_exam", "in_statement")
+    )
+    opinions = tuple(
+        OpinionInfo(
+            id=o["id"],
+            target=TEAM if o["target"] == "team" else key(o["target_member_id"]),
+            channel=o["channel"],
+            received_on=o["received_on"],
+            is_vague=o["is_vague"],
+            strong_public_concern=o["strong_public_concern"],
+            answered=o["in_exam"] or o["in_statement"],
+        )
+        for o in opinion_rows
+    )
+    answered_opinions = {o.id for o in opinions if o.answered}
+    summary_row = OpinionSummary.objects.filter(meeting=m).order_by("-number").values("frozen_at", "none_received").first()
+    summary = None
+    if summary_row is not None:
+        none = summary_row["none_received"] or []
+        summary = SummaryInfo(frozen_on=_day(summary_row["frozen_at"]), none_received_for=frozenset(_person_ref(x) for x in none))
+
+    feedback = tuple(
+        FeedbackInfo(
+            kind=f["kind"],
+            recipient=key(f["recipient_id"]),
+            delivered_on=f["delivered_on"],
+            due_on=f["due_on"],
+            acknowledged_on=f["acknowledged_on"],
+            by=person_of_user(f["delivered_by_id"]) if f["delivered_by_id"] else "",
+        )
+        for f in Feedback.objects.filter(meeting=m).values("kind", "recipient_id", "delivered_on", "due_on", "acknowledged_on", "delivered_by_id")
+    )
+
+    talks = tuple(
+        TalkInfo(a=key(t["member_a_id"]) or ukey(t["user_a_id"]), b=key(t["member_b_id"]), kind=t["kind"], held_on=t["held_on"])
+        for t in Talk.objects.filter(meeting=m).values("member_a_id", "user_a_id", "member_b_id", "kind", "held_on")
+    )
+    talk_flags = tuple(
+        TalkFlagInfo(a=key(f["member_a_id"]), b=key(f["member_b_id"]) or None, kind=f["kind"])
+        for f in TalkFlag.objects.filter(meeting=m).values("member_a_id", "member_b_id", "kind")
+    )
+
+    # self-examinations
+    exam_rows = list(
+        SelfExamination.objects.filter(meeting=m).values(
+            "id",
+            "member_id",
+            "doc_kind",
+            "status",
+            "problems",
+            "causes",
+            "measures",
+            "thought_section",
+            "personal_section",
+            "preparation",
+            "last_rectification",
+            "structured_items",
+            "upload",
+            "written_personally",
+            "version",
+            "submitted_at",
+        )
+    )
+    links: dict[int, set[int]] = defaultdict(set)
+    for exam_id, opinion_id in SelfExamination.answered_opinions.through.objects.filter(selfexamination__meeting=m).values_list(
+        "selfexamination_id", "opinion_id"
+    ):
+        links[exam_id].add(opinion_id)
+    approvals: dict[int, dict[str, str]] = defaultdict(dict)
+    for exam_id, level, decision in (
+        Review.objects.filter(self_examination__meeting=m).order_by("at", "pk").values_list("self_examination_id", "level", "decision")
+    ):
+        approvals[exam_id][level] = decision  # the latest decision per level wins
+    addressed: dict[str, list[int]] = defaultdict(list)
+    for o in opinions:
+        addressed[o.target].append(o.id)
+    self_exams = tuple(_exam_info(x, links[x["id"]], approvals[x["id"]], addressed) for x in exam_rows)
+
+    # the sittings' record
+    attendance = tuple(
+        AttendanceInfo(
+            sitting_kind=sitting_kind[a["sitting_id"]], person=key(a["member_id"]), mode=a["mode"], absence_reason=a["absence_reason"], proxy=key(a["proxy_id"])
+        )
+        for a in Attendance.objects.filter(sitting__meeting=m).values("sitting_id", "member_id", "mode", "absence_reason", "proxy_id")
+    )
+    agenda = tuple(
+        AgendaItemInfo(
+            sitting_kind=sitting_kind[a["sitting_id"]],
+            order=a["order"],
+            slot=a["slot"],
+            subject=key(a["subject_id"]) or None,
+            completed=a["completed_at"] is not None,
+        )
+        for a in AgendaItem.objects.filter(sitting__meeting=m)
+        .order_by("sitting__order", "order")
+        .values("sitting_id", "order", "slot", "subject_id", "completed_at")
+    )
+    statement_rows = list(
+        Criticism.objects.filter(sitting__meeting=m)
+        .order_by("sitting__order", "seq")
+        .values(
+            "id",
+            "sitting_id",
+            "seq",
+            "kind",
+            "speaker_id",
+            "speaker_observer_id",
+            "speaker_guide_id",
+            "target_id",
+            "about_team",
+            "agenda_item__slot",
+            "agenda_item__subject_id",
+            "content",
+            "suggestion",
+            "response",
+        )
+    )
+    statements = tuple(
+        StatementInfo(
+            sitting_kind=sitting_kind[c["sitting_id"]],
+            seq=c["seq"],
+            kind=c["kind"],
+            speaker=key(c["speaker_id"]) or (f"o{c['speaker_observer_id']}" if c["speaker_observer_id"] else "") or ukey(c["speaker_guide_id"]),
+            target=TEAM if c["about_team"] else (key(c["target_id"]) or None),
+            slot=c["agenda_item__slot"],
+            subject=key(c["agenda_item__subject_id"]) or None,
+            has_content=_text(c["content"]),
+            has_suggestion=_text(c["suggestion"]),
+            has_response=_text(c["response"]),
+        )
+        for c in statement_rows
+    )
+    responded_criticisms = {c["id"] for c in statement_rows if _text(c["response"])}
+    observers = Observer.objects.filter(sitting__meeting=m).count()
+
+    commentary_row = Commentary.objects.filter(meeting=m).values("author_id", "on_preparation", "on_criticism", "on_effect", "guidance", "recorded_at").first()
+    commentary = None
+    if commentary_row is not None:
+        guides = {s["guide_id"] for s in sittings_rows if s["guide_id"]}
+        author = commentary_row["author_id"]
+        commentary = CommentaryInfo(
+            has_preparation=_text(commentary_row["on_preparation"]),
+            has_criticism=_text(commentary_row["on_criticism"]),
+            has_effect=_text(commentary_row["on_effect"]),
+            guidance_count=sum(1 for g in commentary_row["guidance"] or [] if _text(g)),
+            by_guide=author in guides or (not guides and person_of_user(author) not in roster_keys),
+        )
+    closing_row = (
+        Closing.objects.filter(meeting=m)
+        .values("author_id", "shortcomings", "rectification_opinions", "commitment", "guidance_responses", "opinions_response", "recorded_at")
+        .first()
+    )
+    closing = None
+    if closing_row is not None:
+        closing = ClosingInfo(
+            author=key(closing_row["author_id"]),
+            after_commentary=commentary_row is None or closing_row["recorded_at"] >= commentary_row["recorded_at"],
+            guidance_answered=sum(1 for g in closing_row["guidance_responses"] or [] if _text(g)),
+            has_opinions_response=_text(closing_row["opinions_response"]),
+            has_commitment=_text(closing_row["commitment"]),
+            has_shortcomings=_text(closing_row["shortcomings"]),
+            has_rectification_opinions=_text(closing_row["rectification_opinions"]),
+        )
+
+    problems, items = _problems_and_items(m, answered_opinions, responded_criticisms)
+    overrides = frozenset(GateOverride.objects.filter(meeting=m).values_list("rule_id", flat=True))
+    overlapping = 0
+    if m.kind == MeetingKind.DEMOCRATIC_LIFE and meeting_day:
+        overlapping = Meeting.objects.filter(organization_id=m.organization_id, scheduled_date=meeting_day).exclude(pk=m.pk).count()
+
+    campaign = m.campaign
+    snap = MeetingSnapshot(
+        meeting_id=m.pk,
+        kind=m.kind,
+        organization=OrgInfo(kind=org.kind, sector=org.sector, has_committee=org.has_committee),
+        today=today,
+        half=m.half,
+        special=m.special,
+        year=m.year,
+        stage=m.stage,
+        meeting_date=meeting_date,
+        window=(campaign.window_start, campaign.window_end) if campaign else None,
+        plan=plan,
+        roster=roster,
+        superior_head="",
+        notices=notices,
+        reading_count=reading_count,
+        study_sessions=sessions,
+        study=study,
+        opinions=opinions,
+        opinion_summary=summary,
+        feedback=feedback,
+        talks=talks,
+        talk_flags=talk_flags,
+        self_exams=self_exams,
+        sittings=sittings,
+        attendance=attendance,
+        statements=statements,
+        observers=observers,
+        commentary=commentary,
+        closing=closing,
+        problems=problems,
+        items=items,
+        overlapping_meetings=overlapping,
+        agenda=agenda,
+        deployment_theme=campaign.theme if campaign else "",
+        overrides=overrides,
+    )
+    for contribute in list(CONTRIBUTORS.values()):
+        values = contribute(m, today=today) or {}
+        for name, value in values.items():
+            setattr(snap, name, value)
+    return snap
+
+
+def _person_ref(x) -> str:
+    if isinstance(x, int):
+        return key(x)
+    return str(x)
+
+
+def study_tally(session_rows, attendance_rows, meeting_day: date | None) -> dict[str, StudyTally]:
+    """Per member: hours of the sessions before the meeting, concentrated hours, and whether a
+    flexible form (home visit, remote, at the flow organization) covered them (OL-1.3.d/e)."""
+    sessions = {s["id"]: s for s in session_rows}
+    total: dict[str, Decimal] = defaultdict(Decimal)
+    concentrated: dict[str, Decimal] = defaultdict(Decimal)
+    flexible: dict[str, bool] = defaultdict(bool)
+    for a in attendance_rows:
+        s = sessions.get(a["session_id"])
+        if s is None or a["mode"] == ParticipationMode.ABSENT or not dates.counts_before(s["date"], meeting_day):
+            continue
+        k = key(a["member_id"])
+        hours = a["hours"] if a["hours"] is not None else s["hours"]
+        total[k] += hours
+        if s["form"] in CONCENTRATED_FORMS:
+            concentrated[k] += hours
+        if a["mode"] in COVERING_MODES:
+            flexible[k] = True
+    return {k: StudyTally(person=k, total_hours=float(total[k]), concentrated_hours=float(concentrated[k]), flexible=flexible[k]) for k in total}
+
+
+def _exam_info(x: dict, linked: set[int], approvals: dict[str, str], addressed: dict[str, list[int]]) -> SelfExamInfo:
+    author = key(x["member_id"]) or TEAM
+    items = [i for i in (x["structured_items"] or []) if isinstance(i, dict)]
+    has_problems = _text(x["problems"]) or any(_text(i.get("problem")) for i in items)
+    has_causes = _text(x["causes"]) or any(_text(i.get("cause")) for i in items)
+    has_measures = _text(x["measures"]) or any(_text(i.get("measure")) for i in items)
+    other_text = _text(x["preparation"]) or _text(x["thought_section"]) or _text(x["personal_section"])
+    return SelfExamInfo(
+        author=author,
+        doc_kind=x["doc_kind"],
+        status=x["status"],
+        has_problems=has_problems,
+        has_causes=has_causes,
+        has_measures=has_measures,
+        has_structured_items=bool(items),
+        has_upload=bool(x["upload"]),
+        has_thought=_text(x["thought_section"]),
+        has_personal=_text(x["personal_section"]),
+        only_achievements=other_text and not has_problems and not x["upload"],
+        items_missing_cause_or_measure=sum(1 for i in items if _text(i.get("problem")) and not (_text(i.get("cause")) and _text(i.get("measure")))),
+        unanswered_opinions=tuple(o for o in addressed.get(author, ()) if o not in linked),
+        approved_by_superior=approvals.get(ReviewLevel.SUPERIOR) == ReviewDecision.APPROVED,
+        approved_by_main_leader=approvals.get(ReviewLevel.MAIN_LEADER) == ReviewDecision.APPROVED,
+        submitted_on=_day(x["submitted_at"]),
+        linked_opinions=len(linked),
+        written_personally=x["written_personally"],
+        has_last_rectification=_text(x["last_rectification"]),
+    )
+
+
+def _problems_and_items(meeting, answered_opinions: set[int], responded_criticisms: set[int]):
+    """Problems and rectification items (the rectification app's models). Two queries."""
+    try:
+        from rectification.models import Problem, RectificationItem
+    except ImportError:  # pragma: no cover
+        return (), ()
+    problems = tuple(
+        ProblemInfo(
+            id=p["id"],
+            source=p["source"],
+            scope=p["scope"],
+            owner=key(p["owner_member_id"]) or (TEAM if p["scope"] == "organization" else ""),
+            strong_public_concern=p["strong_public_concern"],
+            raised_by_superior=p["raised_by_superior"],
+            answered=(p["opinion_id"] in answered_opinions) or (p["criticism_id"] in responded_criticisms),
+            item_count=p["n"],
+        )
+        for p in Problem.objects.filter(meeting=meeting)
+        .annotate(n=Count("items"))
+        .order_by("pk")
+        .values("id", "source", "scope", "owner_member_id", "strong_public_concern", "raised_by_superior", "opinion_id", "criticism_id", "n")
+    )
+    items = []
+    for i in (
+        RectificationItem.objects.filter(meeting=meeting)
+        .order_by("pk")
+        .values(
+            "id",
+            "problem_id",
+            "problem__scope",
+            "goal",
+            "measures",
+            "responsible_member_id",
+            "responsible_organization_id",
+            "deadline",
+            "status",
+            "is_public",
+            "closed_at",
+        )
+    ):
+        missing = []
+        if not _text(i["goal"]):
+            missing.append("目标")
+        if not _text(i["measures"]):
+            missing.append("途径")
+        if i["responsible_member_id"] is None and i["responsible_organization_id"] is None:
+            missing.append("责任")
+        if i["deadline"] is None:
+            missing.append("时限")
+        items.append(
+            ItemInfo(
+                id=i["id"],
+                problem_id=i["problem_id"],
+                scope=i["problem__scope"],
+                owner=key(i["responsible_member_id"]) or (TEAM if i["responsible_organization_id"] else ""),
+                missing=tuple(missing),
+                deadline=i["deadline"],
+                status=i["status"],
+                is_public=i["is_public"],
+                closed_on=_day(i["closed_at"]),
+            )
+        )
+    return problems, tuple(items)
