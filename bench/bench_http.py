@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, bench_user, dataset  # noqa: E402
+from common import ROOT, bench_secretary, dataset  # noqa: E402
 
 NEEDS = {"dataset"}
 SECONDS = 8
@@ -75,7 +75,6 @@ def run(ctx):
     from django.db import connection
     from django.test import Client
 
-    from accounts.choices import Role
     from meetings.models import Meeting
     from organizations.models import Organization
 
@@ -83,7 +82,7 @@ def run(ctx):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     district = Organization.objects.get(pk=info["district_id"])
     meeting = Meeting.objects.filter(organization__path__startswith=district.path, kind="org_life", stage="rectifying").order_by("pk").first()
-    user = bench_user(Role.INSPECTOR, district, "bench-http-inspector")
+    user = bench_secretary(meeting.organization, "bench-http-secretary")
     client = Client()
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -72,6 +72,8 @@ def bench_user(role: str, organization, name: str):
     from accounts.models import RoleAssignment, User
 
     user, _ = User.objects.get_or_create(username=name, defaults={"display_name": name})
+    if getattr(user, "must_change_password", False):
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
     RoleAssignment.objects.get_or_create(user=user, role=role, organization=organization, defaults={"started_on": datetime.date(2020, 1, 1)})
     return user
 
@@ -93,3 +95,30 @@ def paired_ms(fn_a, fn_b, runs: int, warmup: int = 2) -> tuple[list[float], list
     a.sort()
     b.sort()
     return a, b
+
+
+def bench_secretary(branch, name: str):
+    """The secretary of `branch` (a roster member with a login and the office), created once.
+    Secretaries need no second factor, so the user reaches pages under gunicorn without TOTP."""
+    import datetime
+
+    from accounts.models import User
+    from organizations.models import Member, Position
+
+    user, _ = User.objects.get_or_create(username=name, defaults={"display_name": name})
+    if getattr(user, "must_change_password", False):
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+    member = Member.objects.filter(user=user).first()
+    if member is None:
+        member = Member.objects.create(
+            organization=branch,
+            user=user,
+            name=name,
+            id_number_ciphertext=b"",
+            id_number_index=f"bench-{name}",
+            id_number_masked="*" * 14,
+            joined_on=datetime.date(2000, 1, 1),
+        )
+        Position.objects.filter(organization=branch, kind="secretary", ended_on__isnull=True).update(ended_on=datetime.date(2020, 1, 1))
+        Position.objects.create(organization=branch, member=member, kind="secretary", started_on=datetime.date(2020, 1, 2))
+    return user
