@@ -106,3 +106,12 @@ def test_reviewer_digest_covers_only_their_subtree(world):
     assert "整改事项逾期 1" in p1 and "期限事项逾期 1" in p1  # B1's problem list never published (OL-2.5.e)
     assert "期限事项逾期 2" in p2 and "整改事项" not in p2  # DL-2.2.c and DL-2.3.a, both 15日前
     assert "期限事项逾期 3" in whole and "整改事项逾期 1" in whole
+
+
+def test_home_shows_unread_reminders(world, client):
+    _setup(world)
+    reminders.run()
+    login(client, world.member)
+    assert "未读提醒 1 条" in client.get("/").content.decode()
+    client.post(reverse("oversight:notifications_read"))
+    assert "未读提醒" not in client.get("/").content.decode()
