@@ -60,6 +60,7 @@ def dataset(ctx) -> dict:
     branches, members = scale.PRESETS[ctx.scale]
     info = scale.build(branches, members, log=lambda s: print("   " + s, flush=True))
     info["preset"] = ctx.scale
+    ctx.built_dataset = True
     marker.write_text(json.dumps(info, ensure_ascii=False, indent=1))
     ctx._dataset = info
     return info

@@ -93,7 +93,6 @@ def main() -> int:
                 sys.path.insert(0, str(ROOT / "bench"))
                 from common import dataset
 
-                built = time.perf_counter()
                 info = dataset(ctx)
                 dataset_ready = True
                 figures.append(
@@ -104,7 +103,7 @@ def main() -> int:
                         "goal": 600 if args.scale == "city" and args.db == "postgres" else None,
                         "goal_op": "<=",
                         "module": "dataset",
-                        "note": f"generate_scale --preset {args.scale} ({'built in this run' if time.perf_counter() - built > 5 else 'built earlier, reused'}); rows: "
+                        "note": f"generate_scale --preset {args.scale} ({'built in this run' if getattr(ctx, 'built_dataset', False) else 'built earlier, reused'}); rows: "
                         + ", ".join(f"{k.split('.')[-1]} {v:,}" for k, v in sorted(info.get("rows", {}).items())),
                     }
                 )
