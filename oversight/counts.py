@@ -132,12 +132,21 @@ def add_up(values) -> dict[str, int]:
     return total
 
 
+_SQL_CACHE: dict[str, str] = {}
+
+
 def _rollup_sql() -> str:
-    """The one SELECT the dashboard needs from the rollups, compiled once (it runs on every
-    dashboard request, so the ORM's per-call query compilation is worth saving)."""
+    """The one SELECT the dashboard needs from the rollups, compiled once per database vendor (it
+    runs on every dashboard request, so the ORM's per-call query compilation is worth saving)."""
     from django.db import connection
 
-    qn = connection.ops.quote_name
+    cached = _SQL_CACHE.get(connection.vendor)
+    if cached is None:
+        cached = _SQL_CACHE[connection.vendor] = _compile_rollup_sql(connection.ops.quote_name)
+    return cached
+
+
+def _compile_rollup_sql(qn) -> str:
     columns = ", ".join(qn(c) for c in ("organization_id", "path", "own", "as_of", *COUNTERS))
     return f"SELECT {columns} FROM {qn(OrgRollup._meta.db_table)} WHERE organization_id = %s OR (depth = %s AND path LIKE %s)"  # noqa: S608 - model names
 
