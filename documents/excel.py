@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -45,11 +46,16 @@ def _column(spec) -> Column:
 def workbook(sheets: list[Sheet]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook(write_only=True)
-    bold = Font(bold=True)
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    FONT = "宋体"  # noqa: N806 — a CJK font for the sheet (LibreOffice maps it to Noto Serif CJK SC)
+    bold = Font(name=FONT, bold=True, size=10)
+    plain = Font(name=FONT, size=10)
     header_fill = PatternFill("solid", fgColor=FILL_HEADER)
     alert = PatternFill("solid", fgColor=FILL_ALERT)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -59,20 +65,37 @@ def workbook(sheets: list[Sheet]) -> bytes:
         for i, col in enumerate(columns, 1):
             ws.column_dimensions[get_column_letter(i)].width = col.width
         first_data_row = 2
+        # Printed on A4 landscape, fitted to the page width, header repeated, pages numbered.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        if sheet.caption:
+            first_data_row = 3
+        ws.print_title_rows = f"{first_data_row - 1}:{first_data_row - 1}"
+        ws.freeze_panes = f"A{first_data_row}"  # before any row is written (write-only mode)
         if sheet.caption:
             c = WriteOnlyCell(ws, value=sheet.caption)
             c.data_type = "s"
-            c.font = Font(bold=True, size=14)
+            c.font = Font(name="黑体", size=16)
+            c.alignment = Alignment(horizontal="left", vertical="center")
+            ws.row_dimensions[1].height = 28
             ws.append([c])
-            first_data_row = 3
-        ws.freeze_panes = f"A{first_data_row}"
+        ws.row_dimensions[first_data_row - 1].height = _height(columns, [col.title for col in columns], bold=True)
         header = []
         for col in columns:
             c = WriteOnlyCell(ws, value=col.title)
-            c.font, c.fill, c.alignment = bold, header_fill, Alignment(horizontal="center", vertical="center", wrap_text=True)
+            c.font, c.fill, c.alignment, c.border = bold, header_fill, Alignment(horizontal="center", vertical="center", wrap_text=True), border
             header.append(c)
         ws.append(header)
-        for values in sheet.rows:
+        for row_number, values in enumerate(sheet.rows, first_data_row):
+            # Spreadsheet programs do not grow rows for wrapped text when printing: set it.
+            ws.row_dimensions[row_number].height = _height(columns, values)
             fill = alert if sheet.highlight and sheet.highlight(values) else None
             out = []
             for col, value in zip(columns, values, strict=False):
@@ -88,6 +111,8 @@ def workbook(sheets: list[Sheet]) -> bytes:
                 elif col.kind == DATETIME and value is not None:
                     c.number_format = "yyyy-mm-dd hh:mm"
                 c.alignment = wrap
+                c.border = border
+                c.font = plain
                 if fill is not None:
                     c.fill = fill
                 out.append(c)
@@ -97,27 +122,66 @@ def workbook(sheets: list[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
+LINE_POINTS = 13.5  # one line of 10 pt text
+
+
+def _units(text: str) -> float:
+    return sum(0.5 if ord(c) < 128 else 1 for c in text)
+
+
+def _height(columns, values, bold=False) -> float:
+    """Row height that shows every wrapped line (spreadsheet programs do not grow a row for
+    wrapped text when printing): lines per cell from the column width, a CJK character being
+    about two width units."""
+    lines = 1
+    for col, value in zip(columns, values, strict=False):
+        if isinstance(value, str) and value:
+            per_line = max(1.0, (col.width - 1) / 2)
+            lines = max(lines, sum(max(1, math.ceil(_units(part) / per_line)) for part in value.split("\n")))
+    return min(409, LINE_POINTS * lines + 4)
+
+
 def rows_to_xlsx(title: str, columns: list, rows: Iterable[list], *, highlight=None, caption: str = "") -> bytes:
     """One-sheet workbook from plain rows (for the oversight dashboard export and others)."""
     return workbook([Sheet(title, columns, rows, highlight=highlight, caption=caption)])
 
 
 # -- registers of one meeting -------------------------------------------------------------
-def ledger(meeting, today=None) -> bytes:
-    """整改台账 of one meeting: the rectification app's ledger export on its items."""
+LEDGER_COLUMNS = [
+    Column("序号", 5, NUMBER),
+    Column("问题来源", 12),
+    Column("责任主体", 10),
+    Column("问题表现", 22),
+    Column("整改目标", 18),
+    Column("整改措施（途径）", 24),
+    Column("责任人", 12),
+    Column("完成时限", 11, DATE),
+    Column("状态", 8),
+    Column("逾期", 6),
+    Column("最新进展", 20),
+    Column("进展日期", 11, DATE),
+    Column("佐证（份）", 9, NUMBER),
+    Column("销号时间", 11, DATE),
+    Column("销号人", 8),
+    Column("公示", 5),
+]
+
+
+def ledger_queryset(meeting):
+    """The meeting's final items with the latest progress and evidence count — the same
+    annotations as the rectification ledger page (`rectification.ledger.items`)."""
     from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from rectification import ledger as rect_ledger
     from rectification.choices import EventKind, ItemStatus
     from rectification.models import Evidence, ItemEvent, RectificationItem
 
     latest = ItemEvent.objects.filter(item=OuterRef("pk"), kind=EventKind.PROGRESS).order_by("-at", "-pk")
     evidence = Evidence.objects.filter(item=OuterRef("pk")).order_by().values("item").annotate(n=Count("pk")).values("n")
-    qs = (
+    return (
         RectificationItem.objects.filter(meeting=meeting)
         .exclude(status=ItemStatus.DRAFT)
-        .select_related("organization", "meeting", "problem", "responsible_member", "responsible_organization", "closed_by")
+        .select_related("organization", "meeting", "problem", "problem__owner_member", "responsible_member", "responsible_organization", "closed_by")
         .annotate(
             latest_progress=Subquery(latest.values("note")[:1]),
             latest_progress_at=Subquery(latest.values("at")[:1]),
@@ -125,7 +189,43 @@ def ledger(meeting, today=None) -> bytes:
         )
         .order_by("problem__scope", "deadline", "pk")
     )
-    return rect_ledger.export_xlsx(qs, today=today)
+
+
+def ledger(meeting, today=None) -> bytes:
+    """整改台账 of one meeting (OL-4.3.b, DL-4.4.b): the rectification ledger's columns without the
+    organization and meeting (they are in the caption), overdue rows shaded, printable on A4.
+    The whole-subtree ledger stays `rectification.ledger.export_xlsx` (same column names)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    local = timezone.localtime
+    rows = []
+    for n, item in enumerate(ledger_queryset(meeting), 1):
+        overdue = item.is_overdue(today)
+        p = item.problem
+        rows.append(
+            [
+                n,
+                p.get_source_display(),
+                p.owner_member.name if p.owner_member_id else (p.get_scope_display() or "党组织"),
+                p.description,
+                item.goal,
+                item.measures,
+                item.responsible_display(),
+                item.deadline,
+                item.get_status_display(),
+                "逾期" if overdue else "",
+                item.latest_progress or "",
+                local(item.latest_progress_at).date() if item.latest_progress_at else None,
+                item.evidence_count,
+                local(item.closed_at).date() if item.closed_at else None,
+                str(item.closed_by) if item.closed_by_id else "",
+                "是" if item.is_public else "否",
+            ]
+        )
+    what = "民主生活会" if meeting.is_democratic_life else "组织生活会"
+    caption = f"{meeting.organization.name}{meeting.year}年度{what}整改台账（截至{today.year}年{today.month}月{today.day}日）"
+    return workbook([Sheet("整改台账", LEDGER_COLUMNS, rows, highlight=lambda row: row[9] == "逾期", caption=caption)])
 
 
 def talk_coverage(ctx: dict) -> bytes:
@@ -199,3 +299,57 @@ def _day(text: str):
 
     m = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text or "")
     return datetime.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def appraisal_results(meeting) -> bytes:
+    """民主测评结果 (民主评议结果统计表): per member the votes per grade, the 优秀/合格 rate and the
+    组织评定 (from `appraisal.results.tallies`: online ballots plus confirmed paper counts), and a
+    summary sheet for the superior (党员总数, 参评人数, 收回票数, count per grade)."""
+    from appraisal.choices import GRADE_ORDER, Grade
+    from appraisal.results import tallies
+
+    appraisal = meeting.appraisal
+    rows = tallies(appraisal)
+    labels = dict(Grade.choices)
+    table = []
+    for i, row in enumerate(rows, 1):
+        good = row.count("excellent") + row.count("qualified")
+        rating = row.rating
+        table.append(
+            [
+                i,
+                row.appraisee.name,
+                "是" if row.appraisee.is_probationary else "",
+                *[row.count(g) for g in GRADE_ORDER],
+                row.total,
+                round(good / row.total, 4) if row.total else None,
+                "不评定等次" if row.appraisee.is_probationary else (rating.get_grade_display() if rating else ""),
+                rating.get_status_display() if rating else ("" if row.appraisee.is_probationary else "未评定"),
+            ]
+        )
+    columns = [
+        Column("序号", 6, NUMBER),
+        Column("姓名", 12),
+        Column("预备党员", 8),
+        *[Column(f"{labels[g]}（票）", 9, NUMBER) for g in GRADE_ORDER],
+        Column("合计", 7, NUMBER),
+        Column("优秀合格率", 10, NUMBER),
+        Column("组织评定等次", 12),
+        Column("评定状态", 10),
+    ]
+    graded = [r.rating.grade for r in rows if r.rating is not None and not r.appraisee.is_probationary]
+    summary = [
+        ["党员总数", len(rows)],
+        ["参评人数（不含预备党员）", sum(1 for r in rows if not r.appraisee.is_probationary)],
+        ["有表决权人数", appraisal.eligible_voters],
+        ["收回票数", appraisal.ballots_cast],
+        ["参评率", round(appraisal.ballots_cast / appraisal.eligible_voters, 4) if appraisal.eligible_voters else None],
+        *[[f"评定为{labels[g]}", graded.count(g)] for g in GRADE_ORDER],
+    ]
+    caption = f"{meeting.title}民主评议党员测评结果"
+    return workbook(
+        [
+            Sheet("民主测评结果", columns, table, caption=caption, highlight=lambda r: r[-2] in ("基本合格", "不合格")),
+            Sheet("汇总", [Column("项目", 26), Column("数值", 12, NUMBER)], summary, caption=caption),
+        ]
+    )

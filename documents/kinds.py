@@ -33,6 +33,8 @@ class Kind:
     in_package: bool = False
     group: str = ""
     required: tuple[str, ...] = field(default=("title", "organization"))
+    available: Callable | None = None  # (meeting) -> bool; None = always
+    perm: str = ""  # a further permission the reader needs (e.g. the appraisal's tallies)
 
     @property
     def templatable(self) -> bool:
@@ -45,6 +47,16 @@ def _xlsx_ledger(ctx, meeting):
 
 def _xlsx_talks(ctx, meeting):
     return excel.talk_coverage(ctx)
+
+
+def _xlsx_appraisal(ctx, meeting):
+    return excel.appraisal_results(meeting)
+
+
+def _appraisal_closed(meeting) -> bool:
+    from appraisal.models import Appraisal
+
+    return Appraisal.objects.filter(meeting=meeting, voting_status="closed").exists()
 
 
 def _xlsx_study(ctx, meeting):
@@ -118,13 +130,13 @@ KINDS: dict[str, Kind] = {
         Kind("ledger", "整改台账", XLSX, data.base, _xlsx_ledger, in_package=True, group="台账"),
         Kind("talk_coverage", "谈心谈话覆盖表", XLSX, data.talks, _xlsx_talks, group="台账"),
         Kind("study_ledger", "学习台账", XLSX, data.study, _xlsx_study, group="台账"),
-        # 民主测评结果: the appraisal app has no models yet (see docs/documents.md).
+        Kind("appraisal_results", "民主测评结果", XLSX, data.base, _xlsx_appraisal, OL, group="台账", available=_appraisal_closed, perm="appraisal.results"),
     ]
 }
 
 
 def for_meeting(meeting) -> list[Kind]:
-    return [k for k in KINDS.values() if meeting.kind in k.meetings]
+    return [k for k in KINDS.values() if meeting.kind in k.meetings and (k.available is None or k.available(meeting))]
 
 
 def safe_name(text: str) -> str:
@@ -151,7 +163,7 @@ def generate(key: str, meeting, member=None, *, template=True) -> tuple[str, byt
     from . import templates
 
     kind = KINDS[key]
-    if meeting.kind not in kind.meetings:
+    if meeting.kind not in kind.meetings or (kind.available is not None and not kind.available(meeting)):
         raise KeyError(key)
     ctx = context(kind, meeting, member)
     if kind.fmt == XLSX:

@@ -181,7 +181,33 @@ def add_page_numbers(document, section) -> None:
     _page_field(even)
 
 
-def apply_styles(document) -> None:
+# Named styles: the document stays editable in Word with the 公文 styles in its style list, and
+# paragraphs carry a style reference instead of repeating fonts on every run (much faster).
+STYLES = {
+    # key: (name, east-Asian font, size, bold, alignment, first-line indent pt, line pitch pt, extra)
+    "title": ("公文标题", TITLE_FONT, SIZE_2, False, "center", 0, 35, {"space_after": 14}),
+    "body": ("公文正文", BODY_FONT, SIZE_3, False, None, 32, 28, {}),
+    "flush": ("公文正文（顶格）", BODY_FONT, SIZE_3, False, None, 0, 28, {}),
+    "h1": ("一级标题", HEI, SIZE_3, False, None, 32, 28, {"keep_with_next": True}),
+    "h2": ("二级标题", KAI, SIZE_3, False, None, 32, 28, {"keep_with_next": True}),
+    "h3": ("三级标题", BODY_FONT, SIZE_3, True, None, 32, 28, {"keep_with_next": True}),
+    "subtitle": ("副标题", KAI, SIZE_3, False, "center", 0, 28, {"space_after": 14}),
+    "sign": ("落款", BODY_FONT, SIZE_3, False, "right", 0, 28, {"right_indent": 32}),
+    "small": ("公文小字", BODY_FONT, SIZE_S4, False, None, 24, 20, {}),
+    "small_flush": ("公文小字（顶格）", BODY_FONT, SIZE_S4, False, None, 0, 20, {}),
+    "cell": ("表格文字", BODY_FONT, SIZE_S4, False, None, 0, 17, {}),
+    "cell_head": ("表格标题", HEI, SIZE_S4, False, "center", 0, 17, {}),
+    "cell_big": ("表格文字（四号）", BODY_FONT, SIZE_4, False, None, 0, 22, {}),
+    "cell_big_head": ("表格标题（四号）", HEI, SIZE_4, False, "center", 0, 22, {}),
+}
+CHAR_STYLES = {"hei": ("黑体强调", HEI), "kai": ("楷体文字", KAI)}
+_ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT, None: None}
+
+
+def apply_styles(document) -> dict:
+    """Normal = 仿宋_GB2312 三号 on a 28 pt pitch; add the 公文 paragraph and character styles."""
+    from docx.enum.style import WD_STYLE_TYPE
+
     normal = document.styles["Normal"]
     _style_font(normal, BODY_FONT, SIZE_3)
     pf = normal.paragraph_format
@@ -190,13 +216,35 @@ def apply_styles(document) -> None:
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
     pf.widow_control = True
-    for name in ("Table Grid",):
-        if name in [s.name for s in document.styles]:
-            _style_font(document.styles[name], BODY_FONT, SIZE_S4)
+    out = {}
+    for key, (name, font, size, bold, align, indent, pitch, extra) in STYLES.items():
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        _style_font(style, font, size, bold)
+        f = style.paragraph_format
+        f.alignment = _ALIGN[align]
+        f.first_line_indent = Pt(indent)
+        f.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        f.line_spacing = Pt(pitch)
+        if "space_after" in extra:
+            f.space_after = Pt(extra["space_after"])
+        if "right_indent" in extra:
+            f.right_indent = Pt(extra["right_indent"])
+        if extra.get("keep_with_next"):
+            f.keep_with_next = True
+        out[key] = style
+    for key, (name, font) in CHAR_STYLES.items():
+        style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        rpr = style.element.get_or_add_rPr()
+        fonts = OxmlElement("w:rFonts")
+        fonts.set(qn("w:eastAsia"), font)
+        rpr.insert(0, fonts)
+        out[key] = style
+    return out
 
 
-def new_document():
-    """An empty python-docx Document with the page, styles, fonts and page numbers set."""
+def _build_base() -> bytes:
     document = Document()
     section = document.sections[0]
     setup_page(section)
@@ -206,14 +254,33 @@ def new_document():
     core = document.core_properties
     core.author = "生活会管理系统"
     core.language = "zh-CN"
-    return document
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+_BASE: bytes | None = None
+
+
+def new_document():
+    """An empty python-docx Document with the page, styles, fonts and page numbers set (built
+    once per process and reopened). Returns (document, style ids by key)."""
+    global _BASE
+    if _BASE is None:
+        _BASE = _build_base()
+    document = Document(io.BytesIO(_BASE))
+    ids = {}
+    by_name = {st.name: st.style_id for st in document.styles}
+    for key, spec in [*STYLES.items(), *CHAR_STYLES.items()]:
+        ids[key] = by_name[spec[0]]
+    return document, ids
 
 
 class GovDoc:
     """A 公文 being written: title, headings, paragraphs, tables, signature."""
 
     def __init__(self, title: str | None = None, *, subtitle: str | None = None, landscape: bool = False):
-        self.document = new_document()
+        self.document, self.styles = new_document()
         self._first = True
         if landscape:
             section = self.document.sections[0]
@@ -227,60 +294,63 @@ class GovDoc:
             self.subtitle(subtitle)
 
     # -- paragraphs ---------------------------------------------------------------------
-    def _paragraph(self):
-        if self._first and len(self.document.paragraphs) == 1 and not self.document.paragraphs[0].text:
+    def _paragraph(self, style: str = "body"):
+        """A new paragraph with a 公文 style (set by id: python-docx's lookup by style object
+        scans every style on each call)."""
+        if self._first:
             self._first = False
-            return self.document.paragraphs[0]
-        self._first = False
-        return self.document.add_paragraph()
+            first = self.document.paragraphs
+            if len(first) == 1 and not first[0].text:
+                first[0]._p.style = self.styles[style]
+                return first[0]
+        p = self.document.add_paragraph()
+        p._p.style = self.styles[style]
+        return p
+
+    def _run(self, p, text: str, char_style: str | None = None):
+        run = p.add_run(text)
+        if char_style:
+            run._r.style = self.styles[char_style]
+        return run
 
     def title(self, text: str):
-        p = self._paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.line_spacing = Pt(35)
-        p.paragraph_format.space_after = Pt(14)
-        p.style = self.document.styles["Normal"]
-        run = p.add_run(text)
-        set_run_font(run, TITLE_FONT, SIZE_2)
+        """标题: one or more centred lines, broken at a word boundary (after 年度/关于/单位名称)
+        rather than wherever the line fills up (GB/T 9704 §7.3.1: 回行时要做到词意完整)."""
+        p = self._paragraph("title")
+        for i, line in enumerate(title_lines(text)):
+            run = p.add_run(line)
+            if i:
+                run._element.addprevious(_br())
         return p
 
     def subtitle(self, text: str):
-        p = self._paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.space_after = Pt(14)
-        run = p.add_run(text)
-        set_run_font(run, KAI, SIZE_3)
+        p = self._paragraph("subtitle")
+        p.add_run(text)
         return p
 
     def addressee(self, text: str):
         """主送机关: flush left, ends with a full-width colon."""
-        p = self._paragraph()
-        run = p.add_run(text.rstrip("：:") + "：")
-        set_run_font(run, BODY_FONT, SIZE_3)
+        p = self._paragraph("flush")
+        p.add_run(text.rstrip("：:") + "：")
         return p
 
     def heading(self, text: str, level: int = 1):
         """Level 1 黑体 (一、), level 2 楷体 (（一）), level 3 仿宋 bold (1.) — all 三号, indented two characters."""
-        p = self._paragraph()
-        p.paragraph_format.first_line_indent = Pt(32)
-        p.paragraph_format.keep_with_next = True
-        font, bold = {1: (HEI, False), 2: (KAI, False)}.get(level, (BODY_FONT, True))
-        run = p.add_run(text)
-        set_run_font(run, font, SIZE_3, bold=bold)
+        p = self._paragraph({1: "h1", 2: "h2"}.get(level, "h3"))
+        p.add_run(text)
         return p
 
     def para(self, text: str, *, indent: bool = True, lead: str = "", align=None, size=SIZE_3, font=BODY_FONT):
-        """A body paragraph; `lead` is a bold lead-in (e.g. "（一）" or "问题：") in 楷体/黑体 style."""
-        p = self._paragraph()
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(size.pt * 2)
+        """A body paragraph; `lead` is a lead-in in 黑体 (e.g. "问题："); `font=KAI` for 楷体 text."""
+        small = size != SIZE_3
+        p = self._paragraph(("small" if indent else "small_flush") if small else ("body" if indent else "flush"))
         if align is not None:
             p.alignment = align
-        if size != SIZE_3:
-            p.paragraph_format.line_spacing = Pt(max(size.pt * 1.5, 18))
         if lead:
-            set_run_font(p.add_run(lead), HEI, size)
-        set_run_font(p.add_run(text), font, size)
+            self._run(p, lead, "hei")
+        run = self._run(p, text, "kai" if font == KAI else ("hei" if font == HEI else None))
+        if small and size != SIZE_S4:
+            run.font.size = size
         return p
 
     def text(self, text: str, **kwargs):
@@ -291,59 +361,114 @@ class GovDoc:
 
     def blank(self, n: int = 1):
         for _ in range(n):
-            self._paragraph()
+            self._paragraph("flush")
 
     def page_break(self):
-        p = self._paragraph()
+        p = self._paragraph("flush")
         p.add_run().add_break(WD_BREAK.PAGE)
 
     def signature(self, organization: str, day: datetime.date | None = None, *, date_text: str | None = None, chinese: bool = True):
         """落款: the issuing organization above the 成文日期, right-aligned two characters in from the
         right edge (GB/T 9704 §7.3.5.2, no seal). `date_text` overrides the computed date."""
+        # The signature never stands alone on a page: the last body line travels with it
+        # (GB/T 9704 §7.3.5: 不出现“此页无正文”).
+        if self.document.paragraphs:
+            self.document.paragraphs[-1].paragraph_format.keep_with_next = True
         self.blank(1)
+        self.document.paragraphs[-1].paragraph_format.keep_with_next = True
         date_value = date_text if date_text is not None else (cn_date(day) if chinese else ar_date(day))
-        for value in (organization, date_value):
-            p = self._paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            p.paragraph_format.right_indent = Pt(32)
-            set_run_font(p.add_run(value), BODY_FONT, SIZE_3)
+        org = self._paragraph("sign")
+        org.paragraph_format.keep_with_next = True
+        org.add_run(organization)
+        self._paragraph("sign").add_run(date_value)
 
     # -- tables -------------------------------------------------------------------------
     def table(self, headers: list[str], rows: list[list], *, widths_mm: list[float] | None = None, size=SIZE_S4, min_height_mm: float | None = None):
-        table = self.document.add_table(rows=1, cols=len(headers))
+        big = size == SIZE_4
+        head_style, cell_style = (self.styles["cell_big_head"], self.styles["cell_big"]) if big else (self.styles["cell_head"], self.styles["cell"])
+        table = self.document.add_table(rows=1 + len(rows), cols=len(headers))
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            self._cell(cell, text, font=HEI, size=size, center=True)
-        _repeat_header(table.rows[0])
-        for values in rows:
-            row = table.add_row()
+        all_rows = table.rows
+        for cell, text in zip(all_rows[0].cells, headers, strict=True):
+            _fill(cell, text, head_style)
+        _repeat_header(all_rows[0])
+        for row, values in zip(all_rows[1:], rows, strict=True):
             if min_height_mm:
                 row.height = Mm(min_height_mm)
             for cell, value in zip(row.cells, values, strict=True):
-                self._cell(cell, "" if value is None else str(value), size=size)
+                _fill(cell, "" if value is None else str(value), cell_style)
         if widths_mm:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths_mm, strict=False):
-                    cell.width = Mm(width)
+            set_widths(table, widths_mm)
+        spacer = self.document.add_paragraph()
+        spacer._p.style = self.styles["flush"]
+        spacer.paragraph_format.line_spacing = Pt(10)
         self._first = False
         return table
-
-    def _cell(self, cell, text: str, *, font=BODY_FONT, size=SIZE_S4, center=False):
-        lines = text.split("\n") or [""]
-        paragraph = cell.paragraphs[0]
-        for i, line in enumerate(lines):
-            p = paragraph if i == 0 else cell.add_paragraph()
-            p.paragraph_format.first_line_indent = Pt(0)
-            p.paragraph_format.line_spacing = Pt(max(size.pt * 1.35, 14))
-            if center:
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            set_run_font(p.add_run(line), font, size)
 
     def save(self) -> bytes:
         out = io.BytesIO()
         self.document.save(out)
         return out.getvalue()
+
+
+def _fill(cell, text: str, style_id: str) -> None:
+    paragraph = cell.paragraphs[0]
+    for i, line in enumerate(text.split("\n")):
+        p = paragraph if i == 0 else cell.add_paragraph()
+        p._p.style = style_id
+        if line:
+            p.add_run(line)
+
+
+TITLE_CHARS = 19  # 二号 characters that safely fit a 156 mm line (digits and fallback fonts are wider)
+_BREAK_AFTER = ("年度", "关于召开", "关于", "党支部", "党总支", "党委", "党工委", "党组", "领导班子", "班子")
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if ord(c) < 128 else 1 for c in text)
+
+
+def title_lines(text: str, limit: int = TITLE_CHARS) -> list[str]:
+    """Split a long title into balanced lines at a word boundary; short titles stay one line."""
+    if _width(text) <= limit or "{{" in text:
+        return [text]
+    best = None
+    for token in _BREAK_AFTER:
+        start = 0
+        while (i := text.find(token, start)) >= 0:
+            cut = i + len(token)
+            start = i + 1
+            head, tail = text[:cut], text[cut:]
+            if not tail or _width(head) > limit:
+                continue
+            rest = title_lines(tail, limit)
+            score = max(_width(head), *(_width(x) for x in rest)) + (len(rest) - 1) * 100
+            if best is None or score < best[0]:
+                best = (score, [head, *rest])
+    if best is None:
+        cut = int(limit)
+        return [text[:cut], *title_lines(text[cut:], limit)]
+    return best[1]
+
+
+def _br():
+    return OxmlElement("w:br")
+
+
+def set_widths(table, widths_mm: list[float]) -> None:
+    """Column widths that Word and LibreOffice both honour: fixed layout, the grid, every cell."""
+    table.autofit = False
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl.tblPr.append(layout)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
 
 
 def _repeat_header(row) -> None:

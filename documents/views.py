@@ -56,7 +56,7 @@ def meeting_documents(request, pk):
     available = kinds.for_meeting(meeting)
     groups: dict[str, list] = {}
     for kind in available:
-        if kind.per_person:
+        if kind.per_person or (kind.perm and not has_perm(request.user, kind.perm, meeting.organization)):
             continue
         custom = templates.active_for(meeting.organization, kind.key) if kind.templatable else None
         groups.setdefault(kind.group, []).append({"kind": kind, "custom": custom})
@@ -81,8 +81,10 @@ def _meeting_url(meeting) -> str:
 def download(request, pk, key):
     meeting = _meeting(request, pk)
     kind = kinds.KINDS.get(key)
-    if kind is None or meeting.kind not in kind.meetings:
-        raise Http404("没有这种文书")
+    if kind is None or kind not in kinds.for_meeting(meeting):
+        raise Http404("没有这种文书（或尚不能生成）")
+    if kind.perm:
+        require(request.user, kind.perm, meeting.organization)
     member = None
     if kind.per_person:
         member_ids = {p["id"] for p in _people(meeting)}

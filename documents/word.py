@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from docx.shared import Pt
 
-from .layout import SIZE_4, SIZE_5, SIZE_S4, GovDoc, cn_ordinal
+from .layout import KAI, SIZE_4, SIZE_5, SIZE_S4, GovDoc, cn_ordinal
 
 
 def _numbered(doc: GovDoc, lines: list[str], empty: str = "") -> None:
@@ -175,7 +175,7 @@ def study(ctx: dict) -> bytes:
     doc.table(
         ["序号", "日期", "形式", "内容", "时长（小时）", "地点"],
         [[s["n"], s["date"], s["form"], s["title"], s["hours"], s["place"]] for s in ctx["sessions"]],
-        widths_mm=[12, 30, 22, 56, 16, 20],
+        widths_mm=[16, 30, 22, 52, 16, 20],
     )
     doc.para(f"合计学习{ctx['total_hours']}小时。")
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
@@ -198,7 +198,7 @@ def opinion_summary(ctx: dict) -> bytes:
     doc = GovDoc(ctx["title"])
     doc.para(ctx["intro"])
     heads = ["序号", "意见内容", "类别", "来源/方式", "是否采纳/对应整改项"]
-    widths = [12, 72, 20, 22, 30]
+    widths = [16, 68, 20, 22, 30]
     doc.heading("一、对班子的意见建议")
     doc.table(heads, [[o["n"], o["content"], o["category"], o["channel"], o["problems"] or "采纳"] for o in ctx["team"]], widths_mm=widths)
     doc.heading("二、对个人的意见建议")
@@ -225,7 +225,7 @@ def talk_schedule(ctx: dict) -> bytes:
     doc.table(
         ["序号", "谈话人", "谈话对象", "类型", "计划日期", "谈话日期", "完成情况"],
         [[t["n"], t["a"], t["b"], t["kind"], t["planned"], t["held"], t["done"]] for t in ctx["talks"]],
-        widths_mm=[12, 24, 24, 22, 26, 26, 20],
+        widths_mm=[16, 23, 23, 22, 25, 25, 22],
     )
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
@@ -262,7 +262,7 @@ def talk_records(ctx: dict) -> bytes:
 
 # -- 对照检查材料 ----------------------------------------------------------------------------
 def self_exam(ctx: dict) -> bytes:
-    doc = GovDoc(ctx["title"], subtitle=f"（{ctx['person']}）" if ctx["person"] else None)
+    doc = GovDoc(ctx["title"])
     doc.para(ctx["preparation"])
     doc.heading("一、上年度整改措施落实情况")
     if ctx["last_rectification"]:
@@ -271,29 +271,31 @@ def self_exam(ctx: dict) -> bytes:
         doc.table(
             ["序号", "整改目标", "整改措施", "完成时限", "完成情况"],
             [[x["n"], x["goal"], x["measures"], x["deadline"], x["status"]] for x in ctx["last_items"]],
-            widths_mm=[12, 44, 52, 26, 22],
+            widths_mm=[16, 40, 52, 26, 22],
         )
     elif not ctx["last_rectification"]:
         doc.para("（上年度无整改事项记录。）")
     doc.heading("二、存在的问题")
+    sub = iter(range(1, 20))
     if ctx["opinions"]:
-        doc.para(f"需回应的征求意见（{len(ctx['opinions'])}条，逐条对照查摆）：", indent=True)
+        doc.heading(f"（{cn_ordinal(next(sub))}）需逐条回应的意见建议（{len(ctx['opinions'])}条）", 2)
         for o in ctx["opinions"]:
-            doc.para(f"{o['n']}. {o['content']}（{o['channel']}）", size=SIZE_S4)
-    for item in ctx["structured_items"]:
-        if item.get("problem"):
-            doc.para(str(item["problem"]), lead="问题：")
-    if ctx["problems"]:
+            doc.para(f"{o['content']}（{o['channel']}）", lead=f"意见{o['n']}：", font=KAI)
+    if ctx["problems"] or ctx["structured_items"]:
+        doc.heading(f"（{cn_ordinal(next(sub))}）查摆出的问题", 2)
+        for item in ctx["structured_items"]:
+            if item.get("problem"):
+                doc.para(str(item["problem"]), lead="问题：")
         _numbered(doc, ctx["problems"])
     else:
-        for i, aspect in enumerate(ctx["aspects"], 1):
-            doc.heading(f"（{cn_ordinal(i)}）{aspect['name']}", 2)
+        for aspect in ctx["aspects"]:
+            doc.heading(f"（{cn_ordinal(next(sub))}）{aspect['name']}", 2)
             doc.para("（请结合具体事例查摆问题）")
     if ctx["thought"]:
-        doc.heading("（思想方面）", 2)
+        doc.heading(f"（{cn_ordinal(next(sub))}）思想方面", 2)
         _numbered(doc, ctx["thought"])
     if ctx["personal_responsibility"]:
-        doc.heading("（个人责任）", 2)
+        doc.heading(f"（{cn_ordinal(next(sub))}）个人责任", 2)
         _numbered(doc, ctx["personal_responsibility"])
     doc.heading("三、原因剖析")
     if ctx["causes"]:
@@ -317,7 +319,7 @@ def problem_list(ctx: dict) -> bytes:
     doc.table(
         ["序号", "责任主体", "问题表现", "来源", "整改目标", "整改措施", "责任人", "完成时限"],
         [[r["n"], r["owner"], r["problem"], r["source"], r["goal"], r["measures"], r["responsible"], r["deadline"]] for r in ctx["items"]],
-        widths_mm=[12, 26, 52, 20, 40, 52, 20, 26],
+        widths_mm=[16, 26, 48, 20, 40, 52, 20, 26],
         size=SIZE_S4,
     )
     if not ctx["items"]:
@@ -413,9 +415,12 @@ def situation_report(ctx: dict) -> bytes:
                 doc.heading(line, 2)
             else:
                 doc.para(line)
+    doc.document.paragraphs[-1].paragraph_format.keep_with_next = True  # body, 附件说明 and 落款 stay together
     doc.blank()
+    doc.document.paragraphs[-1].paragraph_format.keep_with_next = True
     for i, a in enumerate(ctx["attachments"], 1):
         p = doc.para(f"{i}. {a}", indent=False)
+        p.paragraph_format.keep_with_next = True
         p.paragraph_format.left_indent = Pt(32 + 48)  # 附件说明: 空二字 + "附件：" (GB/T 9704 §7.3.4)
         if i == 1:
             p.paragraph_format.left_indent = Pt(32)
@@ -442,7 +447,7 @@ def ballot(ctx: dict) -> bytes:
     doc.table(
         ["序号", "姓名", *ctx["grades"], "存在问题（可选填）"],
         [[p["n"], p["name"], *[""] * len(ctx["grades"]), ""] for p in ctx["people"]],
-        widths_mm=[12, 24, 16, 16, 18, 16, 54],
+        widths_mm=[16, 24, 15, 15, 22, 17, 47],
         min_height_mm=9,
     )
     if ctx["kind"] == "组织生活会":

@@ -189,7 +189,12 @@ def full_meeting(world, *, org=None, held_on=HELD, stage=Stage.RECTIFYING):
     p1 = make_problem(meeting, description="支部活动形式单一，吸引力不强", source=ProblemSource.OPINION)
     p1.opinion = team_op
     p1.save(update_fields=["opinion"])
-    public_item = make_item(problem=p1, goal="丰富支部活动形式", measures="每季度开展一次主题党日实践活动", deadline=datetime.date(held_on.year + 1, 3, 31))
+    public_item = make_item(
+        problem=p1,
+        goal="丰富支部活动形式",
+        measures="每季度开展一次主题党日实践活动，邀请群众代表参加并当场听取意见，活动情况在社区公示栏公布",
+        deadline=datetime.date(held_on.year + 1, 3, 31),
+    )
     overdue_item = make_item(
         problem=make_problem(meeting, scope=ProblemScope.PERSONAL, owner_member=sec, description="开会多、下沉少", source=ProblemSource.CRITICISM),
         goal="增加走访",

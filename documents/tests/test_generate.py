@@ -63,9 +63,9 @@ def test_every_word_document_has_gbt_page_setup_and_fonts(recorded, key):
     normal = doc.styles["Normal"]
     assert normal.font.size.pt == 16  # 三号
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    title_run = doc.paragraphs[0].runs[0]
-    assert title_run.font.size.pt == 22  # 二号
-    assert title_run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    title = doc.paragraphs[0].style
+    assert title.name == "公文标题" and title.font.size.pt == 22  # 二号
+    assert title.element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     footer_xml = doc.sections[0].footer._element.xml
     assert "PAGE" in footer_xml
     assert "幸福社区党支部" in name or "赵书记" in name or "2026" in name
@@ -81,7 +81,11 @@ def test_work_plan(recorded):
     assert "《中国共产党章程》" in text
     assert text.index("书记通报上年度整改落实情况") < text.index("上级点评") < text.index("书记小结")
     headings = [p for p in doc.paragraphs if p.text.startswith("一、")]
-    assert headings[0].runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert headings[0].style.name == "一级标题" and headings[0].style.element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    level2 = next(p for p in doc.paragraphs if p.text.startswith("（一）"))
+    assert level2.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+    body = next(p for p in doc.paragraphs if p.text.startswith("为开好"))
+    assert body.style.name == "公文正文" and body.style.paragraph_format.first_line_indent.pt == 32
 
 
 def test_notice_and_blank_forms(recorded):
@@ -137,7 +141,7 @@ def test_self_exam_draft_holds_only_the_persons_opinions_and_last_years_items(re
         assert heading in text
     _, _, text = docx("self_exam", meeting, world.committee_member_member)
     assert "钱委员学习笔记不够认真" in text and "赵书记入户走访次数偏少" not in text
-    assert "（一）政治理论学习方面" in text  # headings of the year's aspects when nothing written yet
+    assert "（二）政治理论学习方面" in text  # headings of the year's aspects when nothing written yet
     _, _, text = docx("self_exam_team", meeting)
     assert "支部活动形式单一" in text and "建立党员联系户制度" in text and "赵书记入户走访次数偏少" not in text
 
@@ -191,17 +195,24 @@ def test_ledger_xlsx_status_and_overdue(recorded):
     name, body = kinds.generate("ledger", meeting)
     assert name.endswith("整改台账.xlsx")
     ws = load_workbook(io.BytesIO(body)).active
-    assert ws.freeze_panes == "A2"
-    header = [c.value for c in ws[1]]
-    assert "状态" in header and "是否逾期" in header and "完成时限" in header
-    rows = {r[header.index("整改目标")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert set(rows) >= {"丰富支部活动形式", "增加走访", "内部整改事项（不公示）"}
-    assert rows["增加走访"][header.index("是否逾期")] == "逾期"
+    assert ws["A1"].value.startswith("幸福社区党支部2026年度组织生活会整改台账")
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    header = [c.value for c in ws[2]]
+    assert "状态" in header and "逾期" in header and "完成时限" in header and "销号时间" in header
+    rows = {r[header.index("整改目标")]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert set(rows) == {"丰富支部活动形式", "增加走访", "内部整改事项（不公示）"}
+    assert rows["增加走访"][header.index("逾期")] == "逾期"
+    assert rows["增加走访"][header.index("责任主体")] == "赵书记"
+    assert rows["丰富支部活动形式"][header.index("状态")] == "整改中"
     deadline = rows["丰富支部活动形式"][header.index("完成时限")]
     assert isinstance(deadline, datetime.datetime) and deadline.date() == datetime.date(2027, 3, 31)
-    overdue_row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("整改目标")].value == "增加走访")
+    overdue_row = next(r for r in ws.iter_rows(min_row=3) if r[header.index("整改目标")].value == "增加走访")
     assert overdue_row[0].fill.fgColor.rgb.endswith("FDECEA")
-    assert ws.column_dimensions["F"].width >= 30
+    on_time = next(r for r in ws.iter_rows(min_row=3) if r[header.index("整改目标")].value == "丰富支部活动形式")
+    assert on_time[0].fill.fgColor.rgb in (None, "00000000")
+    assert ws.column_dimensions["D"].width >= 20
+    assert ws.row_dimensions[on_time[0].row].height > ws.row_dimensions[overdue_row[0].row].height  # the long measure wraps
 
 
 def test_talk_coverage_and_study_ledger_xlsx(recorded):
@@ -254,3 +265,45 @@ def test_people_for_democratic_life_in_rank_order(world):
     meeting = dl_meeting(world)
     rows = data.people(meeting)
     assert len(rows) == 3 and rows[0]["main"] and rows[0]["title"] == "书记"
+
+
+def test_appraisal_results_xlsx(world):
+    from appraisal.choices import Grade, RatingStatus, VotingStatus
+    from appraisal.models import Appraisee, Ballot, BallotMark, Rating
+    from appraisal.tests.factories import make_appraisal
+
+    appraisal = make_appraisal(world.b1, status=VotingStatus.CLOSED)
+    meeting = appraisal.meeting
+    assert "appraisal_results" in [k.key for k in kinds.for_meeting(meeting)]
+    people = list(Appraisee.objects.filter(appraisal=appraisal).order_by("position"))
+    for grades in (["excellent", "qualified", "qualified"], ["qualified", "qualified", "basically_qualified"]):
+        ballot = Ballot.objects.create(appraisal=appraisal)
+        for appraisee, grade in zip(people, grades, strict=True):
+            BallotMark.objects.create(ballot=ballot, appraisee=appraisee, grade=grade)
+    appraisal.ballots_cast = 2
+    appraisal.save(update_fields=["ballots_cast"])
+    Rating.objects.create(
+        appraisee=people[0], grade=Grade.EXCELLENT, status=RatingStatus.FINAL, proposed_by=appraisal.created_by, proposed_at=appraisal.closed_at
+    )
+    name, body = kinds.generate("appraisal_results", meeting)
+    wb = load_workbook(io.BytesIO(body))
+    ws = wb["民主测评结果"]
+    assert ws.freeze_panes == "A3"
+    header = [c.value for c in ws[2]]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    first = rows[people[0].name]
+    assert first[header.index("优秀（票）")] == 1 and first[header.index("合格（票）")] == 1 and first[header.index("合计")] == 2
+    assert first[header.index("组织评定等次")] == "优秀"
+    assert rows[people[2].name][header.index("基本合格（票）")] == 1 and rows[people[2].name][header.index("优秀合格率")] == 0.5
+    summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary["收回票数"] == 2 and summary["评定为优秀"] == 1
+
+
+def test_appraisal_results_hidden_until_voting_closed(world):
+    from appraisal.choices import VotingStatus
+    from appraisal.tests.factories import make_appraisal
+
+    appraisal = make_appraisal(world.b1, status=VotingStatus.OPEN)
+    assert "appraisal_results" not in [k.key for k in kinds.for_meeting(appraisal.meeting)]
+    with pytest.raises(KeyError):
+        kinds.generate("appraisal_results", appraisal.meeting)

@@ -112,3 +112,17 @@ def test_steps_registered_for_meeting_page():
 
     step = steps.STEPS["documents"]
     assert step.order == 95 and step.url_name == "documents:meeting"
+
+
+def test_appraisal_results_need_the_appraisal_results_permission(world, client):
+    from appraisal.choices import VotingStatus
+    from appraisal.tests.factories import make_appraisal
+
+    meeting = make_appraisal(world.b1, status=VotingStatus.CLOSED).meeting
+    url = reverse("documents:download", args=[meeting.pk, "appraisal_results"])
+    client.force_login(world.committee_member)
+    assert client.get(url).status_code == 403
+    assert "民主测评结果" not in client.get(reverse("documents:meeting", args=[meeting.pk])).content.decode()
+    client.force_login(world.secretary)
+    assert client.get(url).status_code == 200
+    assert "民主测评结果" in client.get(reverse("documents:meeting", args=[meeting.pk])).content.decode()
