@@ -307,3 +307,16 @@ def test_appraisal_results_hidden_until_voting_closed(world):
     assert "appraisal_results" not in [k.key for k in kinds.for_meeting(appraisal.meeting)]
     with pytest.raises(KeyError):
         kinds.generate("appraisal_results", appraisal.meeting)
+
+
+def test_control_characters_and_formula_text_do_not_break_documents(recorded, world):
+    from rectification.models import RectificationItem
+
+    meeting, facts = recorded
+    RectificationItem.objects.filter(pk=facts["public_item"].pk).update(goal="=CMD()丰富\x0b活动\x00形式")
+    _, _, text = docx("problem_list", meeting)
+    assert "=CMD()丰富活动形式" in text
+    _, body = kinds.generate("ledger", meeting)
+    ws = load_workbook(io.BytesIO(body)).active
+    cell = next(c for row in ws.iter_rows(min_row=3) for c in row if c.value and str(c.value).startswith("=CMD"))
+    assert cell.data_type == "s"
