@@ -315,7 +315,7 @@ def run(ctx):
     result_file(job).unlink(missing_ok=True)
     figures.append(
         {
-            "name": f"批量打包{mem_n}个支部 内存峰值（tracemalloc）",
+            "name": f"批量打包 内存峰值（tracemalloc，按{mem_n}个支部缩小运行）" if mem_n < n else f"批量打包{n}个支部 内存峰值（tracemalloc）",
             "value": round(peak / 1024 / 1024, 1),
             "unit": "MiB",
             "goal": 256,
