@@ -313,7 +313,7 @@ def test_control_characters_and_formula_text_do_not_break_documents(recorded, wo
     from rectification.models import RectificationItem
 
     meeting, facts = recorded
-    RectificationItem.objects.filter(pk=facts["public_item"].pk).update(goal="=CMD()丰富\x0b活动\x00形式")
+    RectificationItem.objects.filter(pk=facts["public_item"].pk).update(goal="=CMD()丰富\x0b活动\x1f形式")
     _, _, text = docx("problem_list", meeting)
     assert "=CMD()丰富活动形式" in text
     _, body = kinds.generate("ledger", meeting)
