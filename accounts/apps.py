@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from audit.registry import register as register_actions
         from core import navigation
 
-        from . import policy, signals  # noqa: F401  (login/logout/failure → audit; policy cache)
+        from . import checks, policy, signals  # noqa: F401  (login/logout/failure → audit; policy cache)
 
         register_actions(
             {

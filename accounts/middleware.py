@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from . import policy
 
-_EXEMPT_PREFIXES = ("/static/", "/p/", "/api/")
+_EXEMPT_PREFIXES = ("/static/", "/p/")
 AUTH_AT_KEY = "_auth_at"
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections import defaultdict
 
 from django.db import connection
 
@@ -28,34 +27,23 @@ def shuffled(items) -> list:
 
 def reshuffle(appraisal) -> int:
     """Re-write the appraisal's ballots and voting rights (call inside the closing transaction)."""
-    from .models import Ballot, BallotMark, VotingRight
+    from .models import Ballot, VotingRight
 
-    marks = defaultdict(list)
-    for ballot_id, appraisee_id, grade in BallotMark.objects.filter(ballot__appraisal=appraisal).values_list("ballot_id", "appraisee_id", "grade"):
-        marks[ballot_id].append((appraisee_id, grade))
-    groups = shuffled(marks.values())
-    BallotMark.objects.filter(ballot__appraisal=appraisal).delete()
+    grades = shuffled(Ballot.objects.filter(appraisal=appraisal).values_list("grades", flat=True))
     Ballot.objects.filter(appraisal=appraisal).delete()
-    new_ballots, new_marks = [], []
-    for group in groups:
-        ballot = Ballot(id=uuid.uuid4(), appraisal=appraisal)
-        new_ballots.append(ballot)
-        new_marks.extend(BallotMark(id=uuid.uuid4(), ballot=ballot, appraisee_id=a, grade=g) for a, g in shuffled(group))
-    Ballot.objects.bulk_create(new_ballots, batch_size=500)
-    BallotMark.objects.bulk_create(new_marks, batch_size=2000)
-
+    Ballot.objects.bulk_create([Ballot(id=uuid.uuid4(), appraisal=appraisal, grades=g) for g in grades], batch_size=1000)
     rights = list(VotingRight.objects.filter(appraisal=appraisal).order_by("member_id").values("member_id", "used", "channel"))
     VotingRight.objects.filter(appraisal=appraisal).delete()
     VotingRight.objects.bulk_create([VotingRight(appraisal=appraisal, **r) for r in rights], batch_size=1000)
-    return len(new_ballots)
+    return len(grades)
 
 
 def vacuum() -> None:
     """Reclaim the dead row versions left by `reshuffle` (PostgreSQL; outside a transaction)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    from .models import Ballot, BallotMark, VotingRight
+    from .models import Ballot, VotingRight
 
     with connection.cursor() as cursor:
-        for model in (Ballot, BallotMark, VotingRight):
+        for model in (Ballot, VotingRight):
             cursor.execute(f"VACUUM {model._meta.db_table}")

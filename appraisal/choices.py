@@ -11,6 +11,9 @@ class Grade(models.TextChoices):
 
 
 GRADE_ORDER = [g.value for g in Grade]
+# One letter per grade in a ballot's `grades` string.
+GRADE_CODES = {Grade.EXCELLENT: "E", Grade.QUALIFIED: "Q", Grade.BASICALLY_QUALIFIED: "B", Grade.UNQUALIFIED: "U"}
+CODE_GRADES = {code: grade for grade, code in GRADE_CODES.items()}
 
 
 class VotingStatus(models.TextChoices):

@@ -3,8 +3,8 @@
 Anonymity lives in the schema (docs/anonymity.md):
 - `VotingRight` says *who* may vote and whether they did; it has no link to any ballot,
   no timestamp of use and no ordering column.
-- `Ballot` / `BallotMark` say *what* was voted; they have random UUID keys, no timestamp,
-  no user and no member of the voter (a mark points to the *appraised* member's `Appraisee`).
+- `Ballot` says *what* was voted; it has a random UUID key, no timestamp, no user and no
+  member: only the appraisal and one grade letter per appraised member, in roster order.
 - The two are written in one transaction (the right is consumed by a conditional UPDATE) and
   re-written in a shuffled batch when voting closes, so neither the physical order nor the
   transaction ids (`xmin`) tie a ballot to a right afterwards.
@@ -116,29 +116,33 @@ class VotingRight(models.Model):
 
 
 class Ballot(models.Model):
-    """One anonymous online ballot. Random id, no timestamp, no voter: see the module docstring."""
+    """One anonymous online ballot: random id, no timestamp, no voter (see the module docstring).
+
+    `grades` holds one letter per appraised member in the frozen roster order (`GRADE_CODES`);
+    every ballot grades everyone, the voter included, so its shape names nobody. Counting
+    happens once, when voting closes, into `Tally`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="ballots", verbose_name="民主评议")
+    grades = models.TextField("各参评党员等次（按名单顺序）")
 
     class Meta:
         verbose_name = "测评票"
         verbose_name_plural = "测评票"
 
 
-class BallotMark(models.Model):
-    """The grade one ballot gives one appraised member."""
+class Tally(models.Model):
+    """Online votes per appraised member and grade, counted when voting closes (no rows before:
+    results cannot be shown early because they do not exist)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="marks", verbose_name="测评票")
-    appraisee = models.ForeignKey(Appraisee, on_delete=models.CASCADE, related_name="marks", verbose_name="参评党员")
+    appraisee = models.ForeignKey(Appraisee, on_delete=models.CASCADE, related_name="tallies", verbose_name="参评党员")
     grade = models.CharField("等次", max_length=20, choices=Grade.choices)
+    count = models.PositiveIntegerField("票数")
 
     class Meta:
-        verbose_name = "测评票选项"
-        verbose_name_plural = "测评票选项"
-        constraints = [models.UniqueConstraint(fields=["ballot", "appraisee"], name="one_mark_per_appraisee")]
-        indexes = [models.Index(fields=["appraisee", "grade"], name="mark_appraisee_grade")]
+        verbose_name = "测评票统计"
+        verbose_name_plural = "测评票统计"
+        constraints = [models.UniqueConstraint(fields=["appraisee", "grade"], name="tally_unique")]
 
 
 class PaperCount(models.Model):
@@ -268,7 +272,6 @@ __all__ = [
     "Appraisal",
     "Appraisee",
     "Ballot",
-    "BallotMark",
     "Disposition",
     "DispositionStep",
     "PaperCount",
@@ -276,5 +279,6 @@ __all__ = [
     "PeerComment",
     "Rating",
     "SelfAssessment",
+    "Tally",
     "VotingRight",
 ]

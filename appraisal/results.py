@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from core.errors import DomainError
 from rulebook.engine import Finding
 
 from .choices import GRADE_ORDER, Grade, PaperStatus, RatingStatus
-from .models import Appraisal, Appraisee, BallotMark, PaperTally, Rating
+from .models import Appraisal, Appraisee, PaperTally, Rating, Tally
 from .services import excellent_ceiling, quorum_needed
 
 
@@ -51,9 +51,7 @@ def tallies(appraisal: Appraisal) -> list[Row]:
     """Per-member counts of online ballots plus confirmed paper tallies (three queries)."""
     require_closed(appraisal)
     rows = {a.pk: Row(a) for a in Appraisee.objects.filter(appraisal=appraisal).select_related("rating").order_by("position")}
-    for appraisee_id, grade, n in (
-        BallotMark.objects.filter(appraisee__appraisal=appraisal).values_list("appraisee_id", "grade").annotate(n=Count("pk")).order_by()
-    ):
+    for appraisee_id, grade, n in Tally.objects.filter(appraisee__appraisal=appraisal).values_list("appraisee_id", "grade", "count"):
         rows[appraisee_id].counts[grade] = rows[appraisee_id].counts.get(grade, 0) + n
     paper = (
         PaperTally.objects.filter(paper__appraisal=appraisal, paper__status=PaperStatus.CONFIRMED)
@@ -76,7 +74,7 @@ def own_result(appraisal: Appraisal, member) -> Row | None:
         return None
     row = Row(appraisee, rating=getattr(appraisee, "rating", None))
     if appraisal.ballots_cast >= appraisal.min_ballots_for_person_results:
-        for grade, n in BallotMark.objects.filter(appraisee=appraisee).values_list("grade").annotate(n=Count("pk")).order_by():
+        for grade, n in Tally.objects.filter(appraisee=appraisee).values_list("grade", "count"):
             row.counts[grade] = n
         for grade, n in PaperTally.objects.filter(appraisee=appraisee, paper__status=PaperStatus.CONFIRMED).values_list("grade", "count"):
             row.counts[grade] = row.counts.get(grade, 0) + n

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.grants import member_of
-from accounts.permissions import Acting, granting, require
+from accounts.permissions import Acting, require
 from audit.services import record
 from core import hooks
 from core.errors import ConcurrentEditError, DomainError
@@ -28,6 +28,7 @@ from core.errors import ConcurrentEditError, DomainError
 from . import anonymity
 from .choices import (
     DISPOSITION_STEPS,
+    GRADE_CODES,
     DispositionKind,
     Grade,
     PaperStatus,
@@ -41,7 +42,6 @@ from .models import (
     Appraisal,
     Appraisee,
     Ballot,
-    BallotMark,
     Disposition,
     DispositionStep,
     PaperCount,
@@ -49,6 +49,7 @@ from .models import (
     PeerComment,
     Rating,
     SelfAssessment,
+    Tally,
     VotingRight,
 )
 
@@ -303,7 +304,8 @@ def cast_ballot(appraisal: Appraisal, *, actor, grades: dict[int, str]) -> None:
     """Cast one anonymous ballot: a grade for every appraised member (self included, so the
     shape of a ballot never reveals its voter). Returns nothing that identifies the ballot."""
     acting, member = _participant(actor, appraisal)
-    appraisee_ids = set(Appraisee.objects.filter(appraisal=appraisal).values_list("pk", flat=True))
+    order = list(Appraisee.objects.filter(appraisal=appraisal).order_by("position").values_list("pk", flat=True))
+    appraisee_ids = set(order)
     if not appraisee_ids:
         raise DomainError("民主测评尚未开始。")
     given = {int(k): v for k, v in grades.items()}
@@ -311,6 +313,7 @@ def cast_ballot(appraisal: Appraisal, *, actor, grades: dict[int, str]) -> None:
         raise DomainError("请为每一名参评党员选择评价等次（包括您本人）。")
     if any(v not in Grade.values for v in given.values()):
         raise DomainError("评价等次无效，请重新选择。")
+    letters = "".join(GRADE_CODES[given[pk]] for pk in order)
     with transaction.atomic():
         status = _share_lock(appraisal.pk)
         fresh = Appraisal(pk=appraisal.pk, voting_status=status, window_end=appraisal.window_end)
@@ -323,11 +326,10 @@ def cast_ballot(appraisal: Appraisal, *, actor, grades: dict[int, str]) -> None:
             if VotingRight.objects.filter(appraisal_id=appraisal.pk, member_id=member.pk).exists():
                 raise DomainError("您已经投过票了，每人只能投一次。")
             raise DomainError("您没有本次民主测评的表决权（预备党员等不参加投票）。")
-        ballot = Ballot.objects.create(appraisal_id=appraisal.pk)
-        BallotMark.objects.bulk_create([BallotMark(ballot=ballot, appraisee_id=a, grade=g) for a, g in anonymity.shuffled(given.items())])
+        Ballot.objects.create(appraisal_id=appraisal.pk, grades=letters)
         with _anonymous_request_context():
             record(None, appraisal.organization, appraisal, "appraisal.ballot_cast", {})
-    del ballot  # nothing about the ballot leaves this function
+    # Nothing about the ballot (not even its id) leaves this function.
 
 
 def record_paper(appraisal: Appraisal, *, actor, voters, ballots: int, tallies: dict[tuple[int, str], int], version: int | None = None) -> PaperCount:
@@ -404,10 +406,17 @@ def confirm_paper(appraisal: Appraisal, *, actor, version: int | None = None) ->
 
 def close_voting(appraisal: Appraisal, *, actor) -> Appraisal:
     """Close the vote: count, flag a count below quorum, and re-write ballots and rights in a
-    shuffled batch so their physical order and transaction ids tell nothing (docs/anonymity.md)."""
+    shuffled batch so their physical order and transaction ids tell nothing (docs/anonymity.md).
+
+    `actor=None` is the system closing a window that has passed (`close_expired`)."""
     with transaction.atomic():
         appraisal = _lock(appraisal)  # waits for ballots in flight (they hold FOR SHARE)
-        acting = _manager(actor, appraisal)
+        if actor is None:
+            if appraisal.window_end is None or appraisal.window_end > timezone.now():
+                raise DomainError("只有过了截止时间的网上测评才能由系统自动结束。")
+            acting = None
+        else:
+            acting = _manager(actor, appraisal)
         if not appraisal.is_open:
             raise DomainError("民主测评不在进行中。")
         paper = PaperCount.objects.filter(appraisal=appraisal).first()
@@ -422,6 +431,7 @@ def close_voting(appraisal: Appraisal, *, actor) -> Appraisal:
         appraisal.version += 1
         appraisal.save(update_fields=["ballots_cast", "quorum_met", "voting_status", "closed_at", "version"])
         anonymity.reshuffle(appraisal)
+        _count(appraisal)
         record(
             acting,
             appraisal.organization,
@@ -432,6 +442,34 @@ def close_voting(appraisal: Appraisal, *, actor) -> Appraisal:
         _changed(appraisal)
         transaction.on_commit(lambda: anonymity.vacuum())
     return appraisal
+
+
+def _count(appraisal: Appraisal) -> None:
+    """Count the online ballots into `Tally` (one pass over the grade strings, column by column)."""
+    from collections import Counter
+
+    from .choices import CODE_GRADES
+
+    order = list(Appraisee.objects.filter(appraisal=appraisal).order_by("position").values_list("pk", flat=True))
+    ballots = list(Ballot.objects.filter(appraisal=appraisal).values_list("grades", flat=True))
+    rows = []
+    for position, column in enumerate(zip(*ballots, strict=True) if ballots else []):
+        for code, n in Counter(column).items():
+            rows.append(Tally(appraisee_id=order[position], grade=CODE_GRADES[code], count=n))
+    Tally.objects.bulk_create(rows, batch_size=2000)
+
+
+def close_expired(now=None) -> int:
+    """Close every online vote whose window has passed (idempotent: a closed one is skipped)."""
+    now = now or timezone.now()
+    closed = 0
+    for appraisal in Appraisal.objects.filter(voting_status=VotingStatus.OPEN, window_end__lt=now):
+        try:
+            close_voting(appraisal, actor=None)
+        except DomainError:
+            continue  # e.g. paper tallies still waiting for confirmation: the secretary's task says so
+        closed += 1
+    return closed
 
 
 # -- organizational rating -----------------------------------------------------------------
@@ -627,10 +665,6 @@ def complete_step(step: DispositionStep, *, actor, done_on: datetime.date, note:
         step.save(update_fields=["done_on", "note"])
         record(acting, step.disposition.organization, step.disposition, "appraisal.disposition_step_done", {"step": step.key})
     return step
-
-
-def approver_grant(user, appraisal):
-    return granting(user, "appraisal.approve", appraisal.organization)
 
 
 AUDIT_ACTIONS = {

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from core.home import Task
 
 MAX_TASKS = 20
+
+
+@task()
+def close_expired_votes() -> int:
+    """Periodic: close online votes whose window has passed (the oversight app's daily run, or
+    any scheduler, enqueues or calls this; running it twice closes nothing twice)."""
+    from .services import close_expired
+
+    return close_expired()
 
 
 def home_tasks(user) -> list[Task]:

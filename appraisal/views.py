@@ -155,6 +155,7 @@ def peer(request, pk):
         "form": form,
         "written": PeerComment.objects.filter(appraisal=appraisal, author=member).select_related("subject"),
         "about_me": PeerComment.objects.filter(appraisal=appraisal, subject=member).select_related("author"),
+        "anonymous": bool(services.rulebook_of(appraisal.meeting).param("appraisal_peer_review_anonymous", False)),
     }
     return render(request, "appraisal/peer.html", context)
 
@@ -204,7 +205,8 @@ def blank_sheet(request, pk):
             {"name": m.name, "is_probationary": m.is_probationary}
             for m in Member.objects.filter(organization_id=appraisal.organization_id, is_active=True).order_by("name", "pk")
         ]
-    copies = max(1, min(int(request.GET.get("copies", "1") or 1) if request.GET.get("copies", "1").isdigit() else 1, 50))
+    raw = request.GET.get("copies", "1")
+    copies = min(max(int(raw), 1), 50) if raw.isdigit() else 1
     return render(request, "appraisal/sheet.html", {"appraisal": appraisal, "appraisees": appraisees, "grades": Grade.choices, "copies": range(copies)})
 
 

@@ -1,7 +1,9 @@
-"""`make bench`: run every `bench/bench_*.py`, write bench/results/latest.json and latest.md.
+"""`make bench`: run every `bench/bench_*.py` (and, on PostgreSQL, every `bench/fault_*.py`),
+write bench/results/latest.json and latest.md (a Markdown table with the machine facts).
 
 Each module defines `run(ctx) -> list[dict]` returning figures:
-    {"name", "value", "unit", "goal", "goal_op": "<=" | ">=", "baseline"?, "ratio"?, "note"?}
+    {"name", "value", "unit", "goal", "goal_op": "<=" | ">=", "baseline"?, "ratio"?, "goal_on"?: "ratio", "note"?}
+`goal_on: "ratio"` compares the goal with `ratio` (value / baseline) instead of `value`.
 `ctx` carries the scale preset, the database kind and the Django settings already set up.
 A module may define `NEEDS = {"dataset"}` to get the generated dataset of the preset first.
 """
@@ -47,6 +49,8 @@ def machine() -> dict:
 
 def meets(figure: dict) -> bool | None:
     goal, op, value = figure.get("goal"), figure.get("goal_op"), figure.get("value")
+    if figure.get("goal_on") == "ratio":
+        value = figure.get("ratio")
     if goal is None or op is None or value is None:
         return None
     return value <= goal if op == "<=" else value >= goal
@@ -69,8 +73,14 @@ def main() -> int:
 
     django.setup()
     ctx = Context(args.scale, args.db, only=args.only)
+    run_started = time.perf_counter()
+    started_at = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     figures, failures = [], []
-    for path in sorted((ROOT / "bench").glob("bench_*.py")):
+    paths = sorted((ROOT / "bench").glob("bench_*.py"))
+    if args.db == "postgres":
+        paths += sorted((ROOT / "bench").glob("fault_*.py"))
+    dataset_ready = False
+    for path in paths:
         if args.only and args.only not in path.stem:
             continue
         spec = importlib.util.spec_from_file_location(path.stem, path)
@@ -79,6 +89,24 @@ def main() -> int:
         started = time.perf_counter()
         print(f"== {path.stem}", flush=True)
         try:
+            if "dataset" in getattr(module, "NEEDS", ()) and not dataset_ready:
+                sys.path.insert(0, str(ROOT / "bench"))
+                from common import dataset
+
+                info = dataset(ctx)
+                dataset_ready = True
+                figures.append(
+                    {
+                        "name": "dataset_generation_s",
+                        "value": info.get("seconds"),
+                        "unit": "s",
+                        "goal": 600 if args.scale == "city" and args.db == "postgres" else None,
+                        "goal_op": "<=",
+                        "module": "dataset",
+                        "note": f"generate_scale --preset {args.scale} ({'built in this run' if getattr(ctx, 'built_dataset', False) else 'built earlier, reused'}); rows: "
+                        + ", ".join(f"{k.split('.')[-1]} {v:,}" for k, v in sorted(info.get("rows", {}).items())),
+                    }
+                )
             for figure in module.run(ctx):
                 figure.setdefault("module", path.stem)
                 figures.append(figure)
@@ -91,17 +119,36 @@ def main() -> int:
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
     for figure in figures:
         figure["meets_goal"] = meets(figure)
-    result = {"machine": machine(), "scale": args.scale, "db": args.db, "figures": figures, "failures": failures}
+    result = {
+        "machine": machine(),
+        "started": started_at,
+        "seconds": round(time.perf_counter() - run_started, 1),
+        "scale": args.scale,
+        "db": args.db,
+        "figures": figures,
+        "failures": failures,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.only:  # a partial run does not replace the full results
+        (RESULTS / f"latest-{args.only}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        (RESULTS / f"{args.scale}-{args.db}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     (RESULTS / "latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-    lines = [f"# Benchmarks ({args.scale}, {args.db})", "", "| figure | value | unit | goal | baseline | ratio | meets |", "|---|---|---|---|---|---|---|"]
+    facts = result["machine"]
+    lines = [f"# Benchmarks ({args.scale}, {args.db})", ""]
+    lines += [f"- {k}: {v}" for k, v in facts.items()]
+    lines += ["", "| figure | value | unit | goal | baseline | ratio | meets | note |", "|---|---|---|---|---|---|---|---|"]
     for f in figures:
-        goal = f"{f.get('goal_op', '')} {f.get('goal', '')}" if f.get("goal") is not None else ""
+        goal = f"{'ratio ' if f.get('goal_on') == 'ratio' else ''}{f.get('goal_op', '')} {f.get('goal', '')}" if f.get("goal") is not None else ""
         ok = {True: "yes", False: "**no**", None: ""}[f["meets_goal"]]
-        lines.append(f"| {f['name']} | {f['value']} | {f.get('unit', '')} | {goal} | {f.get('baseline', '')} | {f.get('ratio', '')} | {ok} |")
+        lines.append(
+            f"| {f['name']} | {f['value']} | {f.get('unit', '')} | {goal} | {f.get('baseline', '')} | {f.get('ratio', '')} | {ok} | {f.get('note', '').replace('|', '/')} |"
+        )
     if failures:
         lines += ["", "Failed modules: " + ", ".join(x["module"] for x in failures)]
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
+    if not args.only:
+        (RESULTS / f"{args.scale}-{args.db}.md").write_text("\n".join(lines) + "\n")
     print((RESULTS / "latest.md").read_text())
     return 1 if failures else 0
 

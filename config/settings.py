@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "ninja",  # serves the API docs' Swagger UI from local static files (CSP: no CDN)
     # Ours, one per part of the domain (design.md §4).
     "core",
     "audit",

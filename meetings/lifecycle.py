@@ -231,3 +231,28 @@ def try_close(meeting: Meeting, *, actor) -> bool:
     except DomainError:
         return False
     return True
+
+
+def auto_advance(meeting_id: int) -> None:
+    """Listener of `core.hooks.meeting_changed` (runs after commit): the moves after the
+    sitting that follow from the rectification records, made by the system when no blocker
+    stands in the way (otherwise the meeting page shows why and offers the button).
+
+    HELD → RECTIFYING once an item is finalised; RECTIFYING → REPORTED once the report is
+    submitted; REPORTED → CLOSED once the report is accepted and every item closed."""
+    stage = Meeting.objects.filter(pk=meeting_id).values_list("stage", flat=True).first()
+    if stage not in (Stage.HELD, Stage.RECTIFYING, Stage.REPORTED):
+        return
+    from rectification.choices import ItemStatus, ReportStatus
+    from rectification.models import RectificationItem, Report
+
+    meeting = Meeting(pk=meeting_id, stage=stage)
+    if stage == Stage.HELD:
+        if RectificationItem.objects.filter(meeting_id=meeting_id).exclude(status=ItemStatus.DRAFT).exists():
+            on_item_finalized(meeting, actor=None)
+    elif stage == Stage.RECTIFYING:
+        if Report.objects.filter(meeting_id=meeting_id, status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)).exists():
+            on_report_submitted(meeting, actor=None)
+    elif Report.objects.filter(meeting_id=meeting_id, status=ReportStatus.ACCEPTED).exists():
+        if not RectificationItem.objects.filter(meeting_id=meeting_id).exclude(status=ItemStatus.CLOSED).exists():
+            try_close(meeting, actor=None)

@@ -12,4 +12,7 @@ urlpatterns = [
     path("materials/<int:pk>/", views.material, name="material"),
     path("materials/<int:pk>/edit/", views.material_edit, name="material_edit"),
     path("materials/<int:pk>/review/", views.material_review, name="material_review"),
+    path("materials/<int:pk>/file/", views.material_file, name="material_file"),
+    path("<int:pk>/materials/publish/", views.materials_publish, name="materials_publish"),
+    path("materials/public/<str:token>/", views.problem_list_public, name="problem_list_public"),
 ]

@@ -19,7 +19,7 @@ AUDIT_ACTIONS = {
 registry.register(AUDIT_ACTIONS)
 
 # -- steps on the meeting page, navigation, home tasks ---------------------------------------
-from core import home, navigation  # noqa: E402
+from core import home, hooks, navigation  # noqa: E402
 
 from . import steps  # noqa: E402
 
@@ -69,3 +69,13 @@ def home_tasks(user) -> list:
 
 
 home.register(home_tasks)
+
+
+def _auto_advance(meeting_id: int) -> None:
+    from . import lifecycle
+
+    lifecycle.auto_advance(meeting_id)
+
+
+hooks.on_meeting_changed(_auto_advance)
+from . import demo_core  # noqa: E402,F401

@@ -15,6 +15,8 @@ AUDIT_ACTIONS = {
     "material.submitted": "提交对照检查材料",
     "material.approved": "审核通过对照检查材料",
     "material.returned": "退回对照检查材料",
+    "material.uploaded": "上传对照检查材料文件",
+    "material.problem_list_published": "公示问题清单和整改措施",
 }
 MAX_TASKS = 20
 

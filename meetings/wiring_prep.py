@@ -89,3 +89,6 @@ def prep_tasks(user) -> list:
             due = min((t.scheduled_on for t in talks if t.scheduled_on), default=None)
             tasks.append(home.Task(title=f"谈心谈话：还要与{names}谈心", url=reverse("meetings:talks", args=[m.pk]), due=due, kind="todo", tags=["谈心谈话"]))
     return tasks
+
+
+from . import demo_prep  # noqa: E402,F401

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Substr, TruncDate
+from django.db.models.functions import Substr
 from django.utils import timezone
 
-from .choices import OVERDUE_FIELD
+from .choices import OVERDUE_FIELD, ObligationKind
 from .models import COUNTERS, KIND_PREFIX, Obligation, OrgRollup
 
 OWN = ""  # group key of rows that belong to the root itself
@@ -44,6 +44,7 @@ def _sources(today):
 
     def obligations(row, c):
         c[OVERDUE_FIELD[row["kind"]]] += row["n"]
+        c["reports_late"] += row["late"]
 
     def items(row, c):
         c["items_open"] += row["open"]
@@ -51,7 +52,6 @@ def _sources(today):
         c["items_closed"] += row["closed"]
 
     def reports(row, c):
-        c["reports_late"] += row["late"]
         c["reports_returned"] += row["returned"]
 
     open_q = Q(status__in=OPEN_STATUSES)
@@ -64,7 +64,15 @@ def _sources(today):
             meetings,
         ),
         (SelfExamination.objects.filter(status=DocStatus.SUBMITTED), "meeting__organization", (), {"n": Count("pk")}, materials),
-        (Obligation.objects.filter(done_on__isnull=True, due_on__lt=today), "organization", ("kind",), {"n": Count("pk")}, obligations),
+        (
+            # Overdue: not done after the due day. A report is late when it was first submitted after
+            # its due day (OL-4.2.a, DL-4.2.a); `done_on` is that day, in local time.
+            Obligation.objects.filter(Q(done_on__isnull=True, due_on__lt=today) | Q(kind=ObligationKind.REPORT, done_on__gt=F("due_on"))),
+            "organization",
+            ("kind",),
+            {"n": Count("pk", filter=Q(done_on__isnull=True)), "late": Count("pk", filter=Q(done_on__gt=F("due_on")))},
+            obligations,
+        ),
         (
             RectificationItem.objects.exclude(status=ItemStatus.DRAFT),
             "organization",
@@ -76,17 +84,8 @@ def _sources(today):
             },
             items,
         ),
-        (
-            Report.objects.all(),
-            "organization",
-            (),
-            {
-                # Late: first submitted after the due day (OL-4.2.a, DL-4.2.a); returned: waiting to be resubmitted.
-                "late": Count("pk", filter=Q(due_on__isnull=False, first_submitted_at__isnull=False, first_date__gt=F("due_on"))),
-                "returned": Count("pk", filter=Q(status=ReportStatus.RETURNED)),
-            },
-            reports,
-        ),
+        # Returned by the receiver and waiting to be resubmitted.
+        (Report.objects.filter(status=ReportStatus.RETURNED), "organization", (), {"returned": Count("pk")}, reports),
     ]
 
 
@@ -94,8 +93,6 @@ def _run(filter_for, group_for, today) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = defaultdict(empty)
     for qs, lookup, fields, aggregates, fold in _sources(today):
         qs = qs.filter(**filter_for(lookup)).annotate(g=group_for(lookup))
-        if "late" in aggregates:
-            qs = qs.annotate(first_date=TruncDate("first_submitted_at"))
         for row in qs.order_by().values("g", *fields).annotate(**aggregates):
             fold(row, out[row["g"]])
     return out
@@ -135,17 +132,42 @@ def add_up(values) -> dict[str, int]:
     return total
 
 
+_SQL_CACHE: dict[str, str] = {}
+
+
+def _rollup_sql() -> str:
+    """The one SELECT the dashboard needs from the rollups, compiled once per database vendor (it
+    runs on every dashboard request, so the ORM's per-call query compilation is worth saving)."""
+    from django.db import connection
+
+    cached = _SQL_CACHE.get(connection.vendor)
+    if cached is None:
+        cached = _SQL_CACHE[connection.vendor] = _compile_rollup_sql(connection.ops.quote_name)
+    return cached
+
+
+def _compile_rollup_sql(qn) -> str:
+    columns = ", ".join(qn(c) for c in ("organization_id", "path", "own", "as_of", *COUNTERS))
+    return f"SELECT {columns} FROM {qn(OrgRollup._meta.db_table)} WHERE organization_id = %s OR (depth = %s AND path LIKE %s)"  # noqa: S608 - model names
+
+
 def from_rollups(root) -> tuple[dict[str, int], dict[str, dict[str, int]], object] | None:
-    """The same answer from the rollups (one query), or None when they are missing or stale."""
-    rows = list(
-        OrgRollup.objects.filter(Q(organization_id=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1)).values(
-            "organization_id", "path", "own", "as_of", *COUNTERS
-        )
-    )
-    top = next((r for r in rows if r["organization_id"] == root.pk), None)
+    """The same answer from the rollups (one indexed query), or None when they are missing."""
+    import datetime
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # treebeard paths use only [0-9A-Z], so the prefix needs no LIKE escaping
+        cursor.execute(_rollup_sql(), [root.pk, root.depth + 1, root.path + "%"])
+        rows = cursor.fetchall()
+    top = next((r for r in rows if r[0] == root.pk), None)
     if top is None:
         return None
-    by_child = {r["path"]: {k: r[k] for k in COUNTERS} for r in rows if r["organization_id"] != root.pk}
-    own = top["own"] or {}
+    n = len(COUNTERS)
+    by_child = {r[1]: dict(zip(COUNTERS, r[4 : 4 + n], strict=True)) for r in rows if r[0] != root.pk}
+    own = top[2] if isinstance(top[2], dict) else json.loads(top[2] or "{}")
     by_child[OWN] = {k: own.get(k, 0) for k in COUNTERS}
-    return {k: top[k] for k in COUNTERS}, by_child, top["as_of"]
+    as_of = top[3] if isinstance(top[3], datetime.date) else datetime.date.fromisoformat(top[3])
+    return dict(zip(COUNTERS, top[4 : 4 + n], strict=True)), by_child, as_of

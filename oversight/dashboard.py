@@ -70,7 +70,16 @@ def build(user, organization, *, source: str = "auto", today=None) -> dict:
     else:
         totals, by_child, as_of = answer
         used = "rollup"
-    children = list(Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1).order_by("path"))
+    from django.db.models import Q
+
+    step = organization.steplen
+    ancestor_paths = [organization.path[:n] for n in range(step, len(organization.path), step)]
+    # The breadcrumb and the drill-down rows in one query.
+    around = list(
+        Organization.objects.filter(Q(path__in=ancestor_paths) | Q(path__startswith=organization.path, depth=organization.depth + 1)).order_by("path")
+    )
+    ancestors = [o for o in around if o.depth < organization.depth]
+    children = [o for o in around if o.depth > organization.depth]
     rows = [Row(child, by_child.get(child.path) or counts.empty(), has_perm(user, PERM, child)) for child in children]
     own = by_child.get(counts.OWN) or counts.empty()
     meetings = []
@@ -84,11 +93,7 @@ def build(user, organization, *, source: str = "auto", today=None) -> dict:
     ]
     return {
         "organization": organization,
-        "ancestors": list(
-            Organization.objects.filter(
-                path__in=[organization.path[:n] for n in range(organization.steplen, len(organization.path), organization.steplen)]
-            ).order_by("path")
-        ),
+        "ancestors": ancestors,
         "totals": totals,
         "total_row": Row(organization, totals, True),
         "own_row": Row(organization, own, True) if any(own.values()) and children else None,

@@ -86,10 +86,11 @@ def on_meeting_changed(meeting_id: int) -> None:
     from . import obligations
 
     try:
-        meeting = Meeting.objects.select_related("organization", "plan").filter(pk=meeting_id).first()
-        if meeting is None:
-            return
-        obligations.refresh(meeting)
-        refresh_organization(meeting.organization)
+        with transaction.atomic():  # a savepoint: a failure never poisons a surrounding transaction
+            meeting = Meeting.objects.select_related("organization", "plan").filter(pk=meeting_id).first()
+            if meeting is None:
+                return
+            obligations.refresh(meeting)
+            refresh_organization(meeting.organization)
     except Exception:  # noqa: BLE001 - see docstring
         log.exception("oversight refresh failed for meeting %s", meeting_id)

@@ -151,6 +151,10 @@ def submit_report(report: Report, *, actor, note: str = "", on=None) -> ReportVe
             {"number": number, "late_days": version.late_days, "due_on": due, "opinion_summary": summary.pk},
         )
         hooks.meeting_changed(meeting.pk)
+        # The meeting moves RECTIFYING → REPORTED (ol-core's lifecycle; blockers keep it where it is).
+        from meetings import lifecycle
+
+        lifecycle.on_report_submitted(meeting, actor=acting)
     return version
 
 

@@ -11,22 +11,18 @@ from django.db import connection, models
 
 from appraisal import services
 from appraisal.choices import Grade
-from appraisal.models import Appraisal, Appraisee, Ballot, BallotMark, VotingRight
+from appraisal.models import Appraisal, Appraisee, Ballot, Tally, VotingRight
 from audit.models import AuditEntry
 
 from .factories import all_grades, open_appraisal
 
-BALLOT_MODELS = (Ballot, BallotMark)
-# The only relations that may touch a ballot: a mark belongs to its ballot, a ballot to its
-# appraisal, a mark names the *appraised* member's Appraisee row. Nothing names a voter.
-ALLOWED_EDGES = {
-    ("appraisal.ballot", "appraisal", "appraisal.appraisal"),
-    ("appraisal.ballotmark", "ballot", "appraisal.ballot"),
-    ("appraisal.ballotmark", "appraisee", "appraisal.appraisee"),
-}
+BALLOT_MODELS = (Ballot,)
+# The only relation that may touch a ballot: it belongs to its appraisal. Nothing names a voter,
+# and nothing points at a ballot.
+ALLOWED_EDGES = {("appraisal.ballot", "appraisal", "appraisal.appraisal")}
 ALLOWED_COLUMNS = {
-    Ballot: {"id", "appraisal_id"},
-    BallotMark: {"id", "ballot_id", "appraisee_id", "grade"},
+    Ballot: {"id", "appraisal_id", "grades"},
+    Tally: {"id", "appraisee_id", "grade", "count"},
     VotingRight: {"id", "appraisal_id", "member_id", "used", "channel"},
     Appraisee: {"id", "appraisal_id", "member_id", "name", "is_probationary", "position"},
 }
@@ -84,8 +80,7 @@ def test_database_tables_match_the_models():
         for table in tables:
             relations = connection.introspection.get_relations(cursor, table)
             for column, (_target_column, target_table) in relations.items():
-                if target_table in (Ballot._meta.db_table, BallotMark._meta.db_table):
-                    assert (table, column) == (BallotMark._meta.db_table, "ballot_id"), f"{table}.{column} references ballots"
+                assert target_table != Ballot._meta.db_table, f"{table}.{column} references ballots"
 
 
 @pytest.mark.django_db
@@ -100,7 +95,7 @@ def test_the_audit_trail_says_only_that_a_ballot_was_cast(world, client):
     assert (entry.object_type, entry.object_id) == ("appraisal.appraisal", str(appraisal.pk))
     assert entry.data == {} and entry.ip == "" and entry.request_id == ""
     ballot = Ballot.objects.get()
-    ids = {str(ballot.pk), *(str(m.pk) for m in ballot.marks.all())}
+    ids = {str(ballot.pk), ballot.pk.hex}
     for other in AuditEntry.objects.all():
         text = f"{other.object_id} {other.object_repr} {other.data}"
         assert not any(i in text for i in ids)
@@ -116,13 +111,15 @@ def test_closing_rewrites_ballots_with_new_ids_in_a_new_order_and_keeps_the_vote
     target = Appraisee.objects.get(appraisal=appraisal, member=world.member_member)
     for user, grade in ((world.secretary, Grade.EXCELLENT), (world.committee_member, Grade.QUALIFIED), (world.member, Grade.BASICALLY_QUALIFIED)):
         services.cast_ballot(appraisal, actor=user, grades=all_grades(appraisal, overrides={target.pk: grade}))
-    before_ids = set(Ballot.objects.values_list("pk", flat=True)) | set(BallotMark.objects.values_list("pk", flat=True))
-    before = sorted(BallotMark.objects.values_list("appraisee_id", "grade"))
+    before_ids = set(Ballot.objects.values_list("pk", flat=True))
+    before = sorted(Ballot.objects.values_list("grades", flat=True))
     rights_before = sorted(VotingRight.objects.values_list("member_id", "used", "channel"))
     services.close_voting(appraisal, actor=world.secretary)
-    after_ids = set(Ballot.objects.values_list("pk", flat=True)) | set(BallotMark.objects.values_list("pk", flat=True))
+    after_ids = set(Ballot.objects.values_list("pk", flat=True))
     assert before_ids.isdisjoint(after_ids)
-    assert sorted(BallotMark.objects.values_list("appraisee_id", "grade")) == before
+    assert sorted(Ballot.objects.values_list("grades", flat=True)) == before
     assert sorted(VotingRight.objects.values_list("member_id", "used", "channel")) == rights_before
-    assert Ballot.objects.count() == 3 and all(b.marks.count() == 3 for b in Ballot.objects.all())
+    assert Ballot.objects.count() == 3
     assert Appraisal.objects.get(pk=appraisal.pk).ballots_cast == 3
+    counts = {(t.appraisee_id, t.grade): t.count for t in Tally.objects.all()}
+    assert counts[(target.pk, Grade.EXCELLENT)] == counts[(target.pk, Grade.QUALIFIED)] == counts[(target.pk, Grade.BASICALLY_QUALIFIED)] == 1

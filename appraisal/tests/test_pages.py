@@ -186,3 +186,16 @@ def test_OL_1_2_b_rule_reads_the_contribution(world):
     assert any(f.rule_id == "OL-1.2.b" for f in engine.check(snap, rb))
     snap = replace(snap, appraisal=replace(info, ratings_final=True))
     assert not any(f.rule_id == "OL-1.2.b" for f in engine.check(snap, rb))
+
+
+def test_meetings_snapshot_build_carries_the_appraisal_and_the_meeting_page_lists_the_step(world, client):
+    from django.urls import reverse
+
+    from meetings import snapshot
+
+    appraisal = open_appraisal(world)
+    snap = snapshot.build(appraisal.meeting)
+    assert snap.appraisal is not None and snap.appraisal.exists and snap.appraisal.appraised_count == 3
+    client.force_login(world.secretary)
+    page = client.get(reverse("meetings:detail", args=[appraisal.meeting_id])).content.decode()
+    assert reverse("appraisal:meeting", args=[appraisal.meeting_id]) in page

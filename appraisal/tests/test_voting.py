@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from appraisal import results, services
 from appraisal.choices import Grade, PaperStatus, RightChannel, VotingMode
-from appraisal.models import Appraisee, Ballot, BallotMark, VotingRight
+from appraisal.models import Appraisee, Ballot, Tally, VotingRight
 from core.errors import DomainError
 from organizations.models import Member
 
@@ -24,7 +24,8 @@ def test_a_vote_consumes_the_right_and_stores_one_anonymous_ballot(world):
     appraisal = open_appraisal(world)
     services.cast_ballot(appraisal, actor=world.member, grades=all_grades(appraisal))
     assert Ballot.objects.filter(appraisal=appraisal).count() == 1
-    assert BallotMark.objects.filter(ballot__appraisal=appraisal).count() == 3
+    assert Ballot.objects.get(appraisal=appraisal).grades == "QQQ"  # one letter per appraised member, roster order
+    assert not Tally.objects.exists()  # counted only when voting closes
     right = VotingRight.objects.get(appraisal=appraisal, member=world.member_member)
     assert right.used and right.channel == RightChannel.ONLINE
 
@@ -35,7 +36,7 @@ def test_double_submission_yields_exactly_one_ballot(world):
     with pytest.raises(DomainError, match="已经投过票"):
         services.cast_ballot(appraisal, actor=world.member, grades=all_grades(appraisal, Grade.EXCELLENT))
     assert Ballot.objects.filter(appraisal=appraisal).count() == 1
-    assert not BallotMark.objects.filter(grade=Grade.EXCELLENT).exists()
+    assert "E" not in Ballot.objects.get().grades
 
 
 def test_double_post_through_the_view_yields_one_ballot(world, client):
@@ -248,3 +249,19 @@ def test_each_member_sees_only_their_own_result(world, client):
     page = client.get(f"/appraisal/{appraisal.pk}/mine/").content.decode()
     assert "7 票" in page and other.name not in page
     assert client.get(f"/appraisal/{appraisal.pk}/results/").status_code == 403
+
+
+def test_a_passed_window_is_closed_by_the_system_once(world):
+    appraisal = open_appraisal(world)
+    services.cast_ballot(appraisal, actor=world.member, grades=all_grades(appraisal))
+    assert services.close_expired() == 0  # window still open
+    with pytest.raises(DomainError, match="截止时间"):
+        services.close_voting(appraisal, actor=None)
+    later = timezone.now() + datetime.timedelta(days=4)
+    assert services.close_expired(now=later) == 0  # window_end is compared with the real clock inside
+    appraisal.window_end = timezone.now() - datetime.timedelta(minutes=5)
+    appraisal.save(update_fields=["window_end"])
+    assert services.close_expired() == 1
+    assert services.close_expired() == 0
+    appraisal.refresh_from_db()
+    assert appraisal.is_closed and appraisal.ballots_cast == 1

@@ -175,15 +175,6 @@ def _inspector_acting(actor, organization, perm="campaign.launch") -> Acting:
     return acting
 
 
-def teams_in(organization):
-    """Leading teams in the subtree that hold 民主生活会 (DL-0.3)."""
-    return (
-        LeadingTeam.objects.filter(organization__path__startswith=organization.path, organization__kind__in=DL_ORG_KINDS)
-        .select_related("organization")
-        .order_by("organization__path")
-    )
-
-
 def publish_topic(organization, *, actor, year: int, theme: str, window_start, window_end, requirements: str = "", readings=()) -> Campaign:
     """DL-1.2.b / DL-2.1.a: the 纪委 or 组织部 publish the year's topic and window; every leading
     team below gets its regular meeting with the topic (one per team and year, DL-1.2.a)."""
@@ -194,26 +185,24 @@ def publish_topic(organization, *, actor, year: int, theme: str, window_start, w
         raise DomainError("请填写时间窗口，截止日期不能早于开始日期。")
     with transaction.atomic():
         acting = _inspector_acting(actor, organization)
-        campaign = Campaign.objects.create(
-            organization=organization,
+        from .campaign import launch_campaign
+
+        before = set(Meeting.objects.filter(kind=MeetingKind.DEMOCRATIC_LIFE, year=year, special=False).values_list("pk", flat=True))
+        campaign, _count = launch_campaign(
+            organization,
             kind=MeetingKind.DEMOCRATIC_LIFE,
             year=year,
             theme=theme,
-            requirements=(requirements or "").strip(),
-            readings=list(readings),
             window_start=window_start,
             window_end=window_end,
-            created_by=actor,
+            actor=actor,
+            requirements=requirements or "",
+            readings=list(readings),
         )
-        created = []
-        for team in teams_in(organization):
-            existing = Meeting.objects.filter(organization=team.organization, kind=MeetingKind.DEMOCRATIC_LIFE, year=year, special=False).first()
-            if existing is not None:
-                if existing.campaign_id is None:
-                    Meeting.objects.filter(pk=existing.pk).update(campaign=campaign, theme=theme)
-                continue
-            meeting = _create_meeting(team.organization, actor=actor, year=year, campaign=campaign, leading_team=team, theme=theme)
-            created.append(meeting.pk)
+        # The plan's agenda starts from the fixed DL-3.2 slots (DL-2.2.a).
+        Plan.objects.filter(meeting__campaign=campaign, agenda="").update(agenda=default_agenda_text())
+        campaign.meetings.filter(theme="").update(theme=theme)
+        created = sorted(set(campaign.meetings.values_list("pk", flat=True)) - before)
         record(acting, organization, campaign, "dl.topic_published", {"year": year, "theme": theme, "window": [window_start, window_end], "meetings": created})
     return campaign
 
@@ -253,7 +242,7 @@ def save_dl_plan(plan: Plan, data: dict, *, actor, version: int) -> Plan:
     if save_plan is not None:
         return save_plan(plan, data, actor=actor, version=version)
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().select_related("meeting__organization").get(pk=plan.pk)
+        locked = Plan.objects.select_for_update(of=("self",)).select_related("meeting__organization").get(pk=plan.pk)
         acting = require(actor, "meeting.manage", locked.meeting.organization)
         if locked.version != version:
             raise ConcurrentEditError()
@@ -296,7 +285,7 @@ def decide_plan(plan: Plan, *, actor, mode: str, minutes_name: str = "", minutes
             raise DomainError("会议讨论决定的，须上传会议讨论记录（DL-2.2.b）。")
         kind = check_upload(minutes_data, MINUTES_KINDS)
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().select_related("meeting__organization", "meeting__campaign").get(pk=plan.pk)
+        locked = Plan.objects.select_for_update(of=("self",)).select_related("meeting__organization", "meeting__campaign").get(pk=plan.pk)
         meeting = locked.meeting
         acting = require(actor, "meeting.manage", meeting.organization)
         if mode == ApprovalMode.MAIN_LEADER and acting.role != Role.MAIN_LEADER:
@@ -354,7 +343,7 @@ def file_plan(plan: Plan, *, actor, on=None) -> list[PlanFiling]:
     (and flagged); it blocks the meeting until an inspector overrides it with a reason."""
     now = on or timezone.now()
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().select_related("meeting__organization").get(pk=plan.pk)
+        locked = Plan.objects.select_for_update(of=("self",)).select_related("meeting__organization").get(pk=plan.pk)
         meeting = locked.meeting
         acting = require(actor, "meeting.manage", meeting.organization)
         if locked.status == PlanStatus.FILED:
@@ -498,7 +487,7 @@ def publish_notice(notice: PublicNotice, *, actor, on=None) -> PublicNotice:
     (a late notice is published but stays a blocker until overridden)."""
     now = on or timezone.now()
     with transaction.atomic():
-        locked = PublicNotice.objects.select_for_update().select_related("meeting__organization").get(pk=notice.pk)
+        locked = PublicNotice.objects.select_for_update(of=("self",)).select_related("meeting__organization").get(pk=notice.pk)
         meeting = locked.meeting
         acting = require(actor, "meeting.manage", meeting.organization)
         if locked.published_at:
@@ -560,7 +549,7 @@ def open_sitting(meeting, *, actor, date=None, place: str = "", guide=None, guid
     """Open the 民主生活会 with only the fixed agenda ①–⑦ (DL-1.3, DL-3.2): ⑤ has one item per
     other leader in the team's order. Refused while the plan filing is late and not overridden."""
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("organization", "leading_team").get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update(of=("self",)).select_related("organization", "leading_team").get(pk=meeting.pk)
         acting = require(actor, "meeting.manage", locked.organization)
         if locked.leading_team_id is None:
             raise DomainError("民主生活会须属于一个领导班子（DL-0.3）。")
@@ -635,7 +624,7 @@ def current_item(sitting) -> AgendaItem | None:
 
 
 def _lock_sitting(sitting) -> Sitting:
-    return Sitting.objects.select_for_update().select_related("meeting__organization", "meeting__leading_team").get(pk=sitting.pk)
+    return Sitting.objects.select_for_update(of=("self",)).select_related("meeting__organization", "meeting__leading_team").get(pk=sitting.pk)
 
 
 def _require_open(sitting):
@@ -994,19 +983,27 @@ def close_sitting(sitting, *, actor) -> Sitting:
         locked.status, locked.ended_at = SittingStatus.CLOSED, now
         locked.version += 1
         locked.save(update_fields=["status", "ended_at", "version"])
-        ended = locked.date or timezone.localdate(now)
-        due = dates.days_after(ended, _param(meeting, "dl_absent_feedback_days") or 7, _counting(meeting))
-        tasks = []
-        for att in locked.attendance.filter(mode=ParticipationMode.ABSENT).select_related("member"):
-            aimed = locked.criticisms.filter(target=att.member, kind=CriticismKind.MUTUAL).order_by("seq").select_related("speaker", "speaker_observer")
-            lines = [f"{(c.speaker.name if c.speaker else c.speaker_observer.name if c.speaker_observer else '上级领导')}：{c.content}" for c in aimed]
-            tasks.append(
-                Feedback.objects.create(meeting=meeting, kind=FeedbackKind.ABSENT_CRITICISM, recipient=att.member, content="\n".join(lines), due_on=due)
-            )
+        tasks, due = relay_tasks(locked, now)
         record(acting, meeting.organization, locked, "dl.sitting_closed", {"relay_tasks": [t.pk for t in tasks], "due": due})
         _advance(meeting, Stage.HELD, actor=actor)
         hooks.meeting_changed(meeting.pk)
     return locked
+
+
+def relay_tasks(sitting, now=None) -> tuple[list[Feedback], datetime.date]:
+    """DL-3.3.j: one task per absent leader listing the criticism aimed at them, due
+    `dl_absent_feedback_days` after the meeting (idempotent)."""
+    meeting = sitting.meeting
+    ended = sitting.date or timezone.localdate(now or timezone.now())
+    due = dates.days_after(ended, _param(meeting, "dl_absent_feedback_days") or 7, _counting(meeting))
+    tasks = []
+    for att in sitting.attendance.filter(mode=ParticipationMode.ABSENT).select_related("member"):
+        if Feedback.objects.filter(meeting=meeting, kind=FeedbackKind.ABSENT_CRITICISM, recipient=att.member).exists():
+            continue
+        aimed = sitting.criticisms.filter(target=att.member, kind=CriticismKind.MUTUAL).order_by("seq").select_related("speaker", "speaker_observer")
+        lines = [f"{(c.speaker.name if c.speaker else c.speaker_observer.name if c.speaker_observer else '上级领导')}：{c.content}" for c in aimed]
+        tasks.append(Feedback.objects.create(meeting=meeting, kind=FeedbackKind.ABSENT_CRITICISM, recipient=att.member, content="\n".join(lines), due_on=due))
+    return tasks, due
 
 
 def record_relay(feedback: Feedback, *, actor, delivered_on, mode: str, acknowledged_on=None) -> Feedback:

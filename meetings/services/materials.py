@@ -291,11 +291,11 @@ def _require_preparing(meeting: Meeting, action: str) -> None:
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("organization").get(pk=meeting.pk)
 
 
 def _lock(se: SelfExamination) -> SelfExamination:
-    return SelfExamination.objects.select_for_update().select_related("meeting__organization", "member").get(pk=se.pk)
+    return SelfExamination.objects.select_for_update(of=("self",)).select_related("meeting__organization", "member").get(pk=se.pk)
 
 
 def prefill(meeting: Meeting, member_id: int | None) -> dict:
@@ -577,13 +577,17 @@ def contribute(meeting: Meeting, today=None) -> dict:
     """`{"self_exams": (SelfExamInfo, …)}` for `meetings.snapshot.build` (fixed query count)."""
     found = assess_meeting(meeting)
     reviews: dict[tuple[int, int], set[str]] = {}
-    for se_id, number, level in Review.objects.filter(self_examination__meeting=meeting, decision=ReviewDecision.APPROVED).values_list(
-        "self_examination_id", "version_number", "level"
-    ):
-        reviews.setdefault((se_id, number), set()).add(level)
     numbers: dict[int, int] = {}
+    for se_id, number, level, decision in Review.objects.filter(self_examination__meeting=meeting).values_list(
+        "self_examination_id", "version_number", "level", "decision"
+    ):
+        numbers[se_id] = max(numbers.get(se_id, 0), number)  # when no version was frozen (imported data)
+        if decision == ReviewDecision.APPROVED:
+            reviews.setdefault((se_id, number), set()).add(level)
+    frozen: dict[int, int] = {}
     for se_id, number in SelfExaminationVersion.objects.filter(self_examination__meeting=meeting).values_list("self_examination_id", "number"):
-        numbers[se_id] = max(numbers.get(se_id, 0), number)
+        frozen[se_id] = max(frozen.get(se_id, 0), number)
+    numbers.update(frozen)  # an approval counts for the current submission only
     infos = []
     for se in found.materials:
         a = found.assessments[se.pk]
@@ -669,3 +673,96 @@ def diff_contents(old: dict, new: dict) -> list[SectionDiff]:
                 inline.append(("insert", y[j1:j2]))
         out.append(SectionDiff(name, SECTION_LABELS[name], x != y, tuple(left), tuple(right), tuple(inline)))
     return out
+
+
+# -- a file in place of the sections (OL-2.5.h) -------------------------------------------
+
+UPLOAD_KINDS = {"pdf", "docx"}
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+_EXT_KIND = {".pdf": "pdf", ".docx": "docx"}
+
+
+def attach_upload(se: SelfExamination, data: bytes, *, actor, version: int) -> SelfExamination:
+    """OL-2.5.h: no uniform format is imposed, so a finished Word/PDF file may replace the
+    sections (the community's itemized list is still required, OL-2.5.d)."""
+    from core.uploads import check_upload, store_private
+
+    with transaction.atomic():
+        se = _lock(se)
+        acting = editor_acting(actor, se)
+        if se.version != version:
+            raise ConcurrentEditError()
+        if se.status not in EDITABLE:
+            raise DomainError("材料已提交审核或已通过，不能更换文件。")
+        _require_preparing(se.meeting, "上传对照检查材料")
+        kind = check_upload(data, UPLOAD_KINDS, UPLOAD_MAX_BYTES)
+        se.upload.name = store_private(data, "self_exams", kind)
+        se.version += 1
+        se.save(update_fields=["upload", "version", "updated_at"])
+        record(acting, se.meeting.organization, se, "material.uploaded", {"kind": kind, "bytes": len(data)})
+        return se
+
+
+def upload_kind(se: SelfExamination) -> str:
+    name = se.upload.name if se.upload else ""
+    return next((kind for ext, kind in _EXT_KIND.items() if name.lower().endswith(ext)), "")
+
+
+# -- the community's public problem list (OL-2.5.e) -----------------------------------------
+
+
+def problem_list_text(meeting: Meeting) -> str:
+    """The itemized lists of the community team and its secretary, as they are displayed."""
+    roster = people(meeting)
+    secretary = next((m for m, p in roster.values() if p.is_secretary), None)
+    parts = []
+    wanted = [(None, "党组织班子")] + ([(secretary.pk, f"党组织书记{secretary.name}")] if secretary else [])
+    mine = Q(member__isnull=True) | Q(member_id=secretary.pk) if secretary else Q(member__isnull=True)
+    found = {se.member_id: se for se in SelfExamination.objects.filter(mine, meeting=meeting)}
+    for n, (member_id, title) in enumerate(wanted, 1):
+        se = found.get(member_id)
+        items = clean_items(se.structured_items if se else [])
+        if not items:
+            continue
+        parts.append(f"{'一二'[n - 1]}、{title}问题清单和整改措施")
+        for i, item in enumerate(items, 1):
+            parts.append(f"{i}. 问题：{item['problem']}")
+            parts.append(f"   整改措施：{item['measure'] or '（待定）'}")
+    return "\n".join(parts)
+
+
+def publish_problem_list(meeting: Meeting, *, actor, form: str, scope: str = "", display_until=None):
+    """OL-2.5.e: the community's problem list and measures are displayed to the public before
+    the meeting (a `PublicNotice` of kind 问题清单公示 on the meeting's public page). Publishing
+    again refreshes the text and keeps the first publication date."""
+    from ..choices import NoticeKind
+    from ..models import PublicNotice
+
+    form = (form or "").strip()
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        acting = require(actor, "meeting.manage", meeting.organization)
+        _require_preparing(meeting, "公示问题清单")
+        if not structured_required(rulebook_of(meeting), meeting.kind, org_info(meeting)):
+            raise DomainError("只有社区党组织的问题清单需要向群众公示（OL-2.5.e）。")
+        if not form:
+            raise DomainError("请写明公示的渠道或地点（如社区公示栏、居民群、网上公开页面）。")
+        body = problem_list_text(meeting)
+        if not body:
+            raise DomainError("班子和书记的材料还没有条目式问题清单，暂不能公示（OL-2.5.d）。")
+        notice = PublicNotice.objects.filter(meeting=meeting, kind=NoticeKind.PROBLEM_LIST).first()
+        now = timezone.now()
+        if notice is None:
+            notice = PublicNotice(meeting=meeting, kind=NoticeKind.PROBLEM_LIST, published_at=now, published_by=actor)
+        notice.title = f"{meeting.organization.name}问题清单和整改措施公示"
+        notice.body = body
+        notice.form = form
+        notice.scope = (scope or "").strip() or "社区党员群众"
+        notice.is_public = True
+        notice.display_until = display_until
+        notice.save()
+        record(
+            acting, meeting.organization, notice, "material.problem_list_published", {"form": notice.form, "scope": notice.scope, "items": body.count("问题：")}
+        )
+        hooks.meeting_changed(meeting.pk)
+        return notice

@@ -547,6 +547,9 @@ def save_closing(
         closing.shortcomings, closing.rectification_opinions = shortcomings.strip(), rectification_opinions.strip()
         closing.commitment, closing.opinions_response = commitment.strip(), opinions_response.strip()
         closing.guidance_responses = responses
+        if closing.pk:
+            # The 小结 counts from its latest wording: revised after the 点评, it comes after it (OL-3.3.a).
+            closing.recorded_at = timezone.now()
         closing.save()
         record(acting, meeting.organization, closing, "sitting.closing", {"answered": sum(1 for r in responses if r)})
         hooks.meeting_changed(meeting.pk)

@@ -106,9 +106,10 @@ def _params(meeting) -> dict:
     }
 
 
-def matrix(view: TalkPlanView, talks) -> list[tuple]:
-    """members × members: each cell is "held", "scheduled", "required" (missing), "self" or ""."""
-    required = view.plan.all_pairs()
+def matrix(view: TalkPlanView, talks, *, confidential: bool = True) -> list[tuple]:
+    """members × members: each cell is "held", "scheduled", "required" (missing), "self" or "".
+    Without `confidential`, the mediation pairs (OL-2.4.f) are not marked as required."""
+    required = frozenset().union(*(ps.pairs for ps in view.plan.pair_sets if confidential or ps.kind != TalkKind.MEDIATION))
     held, scheduled = set(), set()
     for t in talks:
         if not t.member_a_id:
@@ -129,10 +130,13 @@ def matrix(view: TalkPlanView, talks) -> list[tuple]:
     return rows
 
 
-def lacking(view: TalkPlanView) -> list[tuple]:
-    """Who still lacks which talk, per clause, in names."""
+def lacking(view: TalkPlanView, *, confidential: bool = True) -> list[tuple]:
+    """Who still lacks which talk, per clause, in names. Without `confidential` the OL-2.4.f
+    parts (who needs mediation) are left out: only the secretary and the superior see them."""
     out = []
     for part in view.coverage.parts:
+        if part.clause == "OL-2.4.f" and not confidential:
+            continue
         names = []
         for miss in part.missing:
             if isinstance(miss[1], int):  # quota: (person, shortfall)

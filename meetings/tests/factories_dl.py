@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from meetings.choices import PlanStatus, Stage
+from meetings.choices import CriticismKind, PlanStatus, Stage
 from meetings.models import Meeting, PlanFiling
 from meetings.services import dl
 from tests.factories import make_leading_team
@@ -93,3 +93,34 @@ def ready_sitting(world, ctx, *, absent=None, proxy=None, observers=()):
 
 def filing(meeting, office="discipline") -> PlanFiling:
     return meeting.plan.filings.get(office=office)
+
+
+def _say(sitting, ctx, speaker, kind, text="具体问题：调查研究不深入，联系群众不够。", item=None, observer=None):
+    item = item or dl.current_item(sitting)
+    return dl.record_statement(sitting, actor=ctx.main.user, item=item, kind=kind, content=text, speaker=speaker, observer=observer)
+
+
+def _run_round(sitting, ctx, subject, present):
+    _say(sitting, ctx, subject, CriticismKind.SELF)
+    for critic in present:
+        if critic != subject:
+            _say(sitting, ctx, critic, CriticismKind.MUTUAL)
+    if subject in present:
+        _say(sitting, ctx, subject, CriticismKind.RESPONSE)
+    else:
+        dl.complete_item(dl.current_item(sitting), actor=ctx.main.user)
+
+
+def run_meeting(world, sitting, ctx, present=None):
+    """①–⑦ in order."""
+    present = present or ctx.leaders
+    dl.complete_item(dl.current_item(sitting), actor=ctx.main.user, notes="主持人说明主题、议程并提出要求。")
+    dl.complete_item(dl.current_item(sitting), actor=ctx.main.user)  # ② prefilled
+    _say(sitting, ctx, ctx.main, CriticismKind.REPORT, "代表班子对照检查。")
+    for m in present[1:]:
+        _say(sitting, ctx, m, CriticismKind.MUTUAL, "对班子的意见。")
+    dl.complete_item(dl.current_item(sitting), actor=ctx.main.user)
+    for subject in ctx.leaders:
+        _run_round(sitting, ctx, subject, present)
+    dl.record_commentary(sitting, actor=world.inspector, on_preparation="准备充分", on_criticism="批评辣味足", on_effect="效果好", guidance=["抓好整改"])
+    dl.record_closing(sitting, actor=ctx.main.user, shortcomings="有差距", rectification_opinions="逐条整改", commitment="坚决整改")

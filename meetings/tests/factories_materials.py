@@ -92,28 +92,12 @@ def make_dl(world, size=3, **kwargs):
     return meeting, leaders, superior
 
 
-def rule_findings(meeting, stage="preparing") -> dict:
-    """Run the pinned rulebook over this part's snapshot fields (the roster and self_exams):
-    rule id → Finding. Stands in for `meetings.snapshot.build` until it lands."""
-    from meetings.services import materials as services
-    from rulebook import engine
-    from rulebook.snapshot import TEAM, MeetingSnapshot, OpinionInfo
+def rule_findings(meeting) -> dict:
+    """Run the pinned rulebook over the meeting's full snapshot (`meetings.snapshot.build`, with
+    this part's contributor): rule id → Finding."""
+    from meetings import lifecycle
 
-    snap = MeetingSnapshot(
-        meeting_id=meeting.pk,
-        kind=meeting.kind,
-        organization=services.org_info(meeting),
-        today=timezone.localdate(),
-        half=meeting.half,
-        special=meeting.special,
-        year=meeting.year,
-        stage=stage,
-        meeting_date=meeting.scheduled_date,
-        roster=tuple(p for _m, p in services.people(meeting).values()),
-        opinions=tuple(
-            OpinionInfo(id=o.pk, target=f"m{o.target_member_id}" if o.target_member_id else TEAM, answered=o.answered_in.exists())
-            for o in Opinion.objects.filter(meeting=meeting)
-        ),
-        **services.contribute(meeting),
-    )
-    return {f.rule_id: f for f in engine.check(snap, services.rulebook_of(meeting))}
+    return {f.rule_id: f for f in lifecycle.findings(meeting)}
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -45,3 +45,20 @@ def _team_material(world, org):
 @case("meetings:material_review", method="POST", expected=REVIEW, data=lambda w, kw: {"decision": "approved"})
 def _submitted(world, org):
     return {"pk": make_material(make_meeting(org), status=DocStatus.SUBMITTED).pk}
+
+
+@case("meetings:materials_publish", method="POST", expected=MANAGE, data=lambda w, kw: {"form": "社区公示栏"})
+def _publish(world, org):
+    return {"pk": make_meeting(org).pk}
+
+
+@case("meetings:material_file", expected=VIEW)
+def _with_file(world, org):
+    from core.uploads import store_private
+
+    from .factories_materials import PDF
+
+    se = make_material(make_meeting(org))
+    se.upload.name = store_private(PDF, "self_exams", "pdf")
+    se.save(update_fields=["upload"])
+    return {"pk": se.pk}

@@ -168,3 +168,20 @@ def test_member_confirms_own_self_study(preparing, world):
     lecture = study.save_session(preparing, actor=world.secretary, form=StudyForm.TUTORIAL, title="辅导", date=datetime.date(2026, 12, 1), hours=Decimal("3"))
     with pytest.raises(DomainError):
         study.confirm_self_study(lecture, actor=world.member)
+
+
+def test_DL_1_2_b_campaign_creates_a_meeting_per_leading_team(world):
+    from tests.factories import make_leading_team
+
+    team, _ = make_leading_team(world.p1, size=3)
+    campaign, created = campaigns.launch_campaign(
+        world.district, kind="democratic_life", year=2026, theme="主题", window_start=W0, window_end=W1, actor=world.inspector
+    )
+    assert created == 1
+    meeting = Meeting.objects.get(campaign=campaign)
+    assert (meeting.organization, meeting.leading_team, meeting.half) == (world.p1, team, "")
+    assert Plan.objects.get(meeting=meeting).theme == "主题"
+    assert (
+        campaigns.launch_campaign(world.district, kind="democratic_life", year=2026, theme="主题", window_start=W0, window_end=W1, actor=world.inspector)[1]
+        == 0
+    )

@@ -131,3 +131,15 @@ def test_contributor_values_replace_builder_values(world):
         assert snapshot.build(meeting).observers == 7
     finally:
         snapshot.CONTRIBUTORS.pop("test-only")
+
+
+def test_dl_snapshot_roster_is_the_leading_team(world):
+    from meetings.services.meeting import create_meeting
+    from tests.factories import make_leading_team
+
+    team, leaders = make_leading_team(world.p1, size=4)
+    meeting = create_meeting(world.p1, kind="democratic_life", year=2026, actor=leaders[0].user)
+    snap = snapshot.build(meeting)
+    assert [p.key for p in snap.roster] == [f"m{m.pk}" for m in leaders]
+    assert snap.roster[0].is_main_leader and [p.rank for p in snap.roster] == [1, 2, 3, 4]
+    assert snap.kind == "democratic_life" and meeting.leading_team == team

@@ -322,3 +322,64 @@ def test_DL_3_3_b_warnings_do_not_apply_to_the_team_material_or_org_life(world):
     ol = make_material(make_meeting(world.b3), world.b3_secretary.member, problems=WORK_ONLY, doc_kind=SelfExamKind.BRIEF_CHECK)
     for se in (team, ol):
         assert not {"only_work", "only_achievements", "only_collective"} & {w.code for w in services.warnings_for(se)}
+
+
+def _itemize(se, actor):
+    items = [{"problem": "服务群众不主动", "cause": "宗旨意识淡薄", "measure": "每月走访网格不少于8户"}]
+    return services.save_draft(se, {"structured_items": items}, actor=actor, version=se.version)
+
+
+def test_OL_2_5_e_community_problem_list_is_displayed_to_the_public(client, world):
+    from meetings.choices import NoticeKind
+    from meetings.models import PublicNotice
+
+    meeting = make_meeting(world.b1)
+    assert "OL-2.5.e" in rule_findings(meeting)
+    with pytest.raises(DomainError, match="条目式"):
+        services.publish_problem_list(meeting, actor=world.secretary, form="社区公示栏")
+    services.create_materials(meeting, actor=world.secretary)
+    for se in SelfExamination.objects.filter(meeting=meeting):
+        _itemize(se, world.secretary)
+    with pytest.raises(DomainError, match="渠道"):
+        services.publish_problem_list(meeting, actor=world.secretary, form=" ")
+    with pytest.raises(PermissionDenied):
+        services.publish_problem_list(meeting, actor=world.committee_member, form="社区公示栏")
+    notice = services.publish_problem_list(meeting, actor=world.secretary, form="社区公示栏、居民微信群")
+    assert notice.kind == NoticeKind.PROBLEM_LIST and notice.is_public
+    assert "党组织班子问题清单" in notice.body and "每月走访网格不少于8户" in notice.body and "赵书记" in notice.body
+    assert "OL-2.5.e" not in rule_findings(meeting)
+    again = services.publish_problem_list(meeting, actor=world.secretary, form="社区公示栏")
+    assert again.pk == notice.pk and again.published_at == notice.published_at
+    assert PublicNotice.objects.filter(meeting=meeting).count() == 1
+    page = client.get(f"/meetings/materials/public/{meeting.public_token}/")
+    assert page.status_code == 200 and "每月走访网格不少于8户" in page.content.decode()
+
+
+def test_OL_2_5_e_only_communities_publish_a_problem_list(client, world):
+    meeting = make_meeting(world.b3)
+    with pytest.raises(DomainError, match="社区"):
+        services.publish_problem_list(meeting, actor=world.b3_secretary, form="公示栏")
+    assert client.get(f"/meetings/materials/public/{meeting.public_token}/").status_code == 404
+
+
+def test_OL_2_5_h_a_file_may_replace_the_sections_but_not_the_community_list(client, world):
+    from .factories_materials import PDF
+
+    meeting = make_meeting(world.b3)
+    services.create_materials(meeting, actor=world.b3_secretary)
+    se = SelfExamination.objects.get(meeting=meeting, member=world.b3_secretary.member)
+    assert "OL-2.5.g" in rule_findings(meeting)
+    with pytest.raises(DomainError):
+        services.attach_upload(se, b"MZ\x90\x00 not a document", actor=world.b3_secretary, version=se.version)
+    se = services.attach_upload(se, PDF, actor=world.b3_secretary, version=se.version)
+    assert services.warnings_for(se) == []
+    assert "OL-2.5.g" not in rule_findings(meeting)
+    services.submit(se, actor=world.b3_secretary, version=se.version)
+    client.force_login(world.reviewer2)
+    response = client.get(f"/meetings/materials/{se.pk}/file/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    community = make_meeting(world.b1)
+    team = make_material(community, None, problems="", causes="", measures="")
+    team = services.attach_upload(team, PDF, actor=world.secretary, version=team.version)
+    assert "not_itemized" in {w.code for w in services.warnings_for(team)}
+    assert "OL-2.5.d" in rule_findings(community)

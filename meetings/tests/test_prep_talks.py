@@ -154,3 +154,17 @@ def test_flag_removed_only_by_secretary(world):
         svc.remove_flag(flag, actor=world.committee_member)
     svc.remove_flag(flag, actor=world.secretary)
     assert not TalkFlag.objects.exists()
+
+
+def test_OL_2_4_f_flags_stay_off_the_page_of_ordinary_members(world, client):
+    from django.urls import reverse
+
+    meeting = make_ol_meeting(world.b1)
+    svc.add_flag(
+        meeting, actor=world.secretary, kind=TalkFlagKind.CONFLICT, member_a=world.member_member, member_b=world.committee_member_member, note="物业费纠纷"
+    )
+    client.force_login(world.member)
+    page = client.get(reverse("meetings:talks", args=[meeting.pk])).content.decode()
+    assert '<span class="clause">OL-2.4.f</span>' not in page and "物业费纠纷" not in page and "约谈、调解对象" not in page
+    client.force_login(world.reviewer)
+    assert "物业费纠纷" in client.get(reverse("meetings:talks", args=[meeting.pk])).content.decode()

@@ -16,10 +16,10 @@ from accounts.grants import member_of
 from accounts.permissions import has_perm, require
 from accounts.scoping import get_visible_or_404
 from core.errors import ConcurrentEditError, DomainError
-from core.views import view_permission
+from core.views import public_view, view_permission
 from rulebook.snapshot import TEAM
 
-from ..choices import DocStatus, MeetingKind, OpinionTarget, ReviewDecision, ReviewLevel, SelfExamKind
+from ..choices import DocStatus, MeetingKind, NoticeKind, OpinionTarget, ReviewDecision, ReviewLevel, SelfExamKind
 from ..models import Meeting, Opinion, SelfExamination
 from ..services import materials as services
 
@@ -78,22 +78,27 @@ def materials(request, pk):
     for key, se in existing.items():  # written although not required (optional outlines)
         rows.append({"key": key, "name": _author_label(se), "doc_kind": se.get_doc_kind_display(), "se": se, "required": False, "clauses": ()})
     assessed = services.assess_meeting(meeting) if any(r["se"] for r in rows) else None
+    can_manage = has_perm(request.user, "meeting.manage", meeting.organization)
     for row in rows:
         se = row["se"]
         if se is not None:
             row["pending"] = services.pending_level(se)
             row["warnings"] = len(assessed.assessments[se.pk].warnings) if assessed else 0
             row["mine"] = row["key"] == my_key
+            row["editable"] = se.status in services.EDITABLE and (row["mine"] or (se.member_id is None and can_manage))
     context = {
         "meeting": meeting,
         "meeting_url": _meeting_url(meeting),
         "rows": rows,
-        "can_manage": has_perm(request.user, "meeting.manage", meeting.organization),
+        "can_manage": can_manage,
         "missing": [r for r in rows if r["required"] and r["se"] is None],
         "my_key": my_key,
         "is_dl": meeting.kind == MeetingKind.DEMOCRATIC_LIFE,
         "sees_all": sees_all,
         "levels": dict(ReviewLevel.choices),
+        "community": services.structured_required(services.rulebook_of(meeting), meeting.kind, services.org_info(meeting)),
+        "notice": meeting.notices.filter(kind=NoticeKind.PROBLEM_LIST).first(),
+        "publish_form": PublishForm(),
     }
     return render(request, "meetings/materials/list.html", context)
 
@@ -184,6 +189,7 @@ class MaterialForm(forms.Form):
     preparation = forms.CharField(label="会前准备情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     answered = forms.MultipleChoiceField(label="已在材料中回应的意见", required=False, widget=forms.CheckboxSelectMultiple)
     written_personally = forms.BooleanField(label="本人声明：这份材料由我亲自撰写，没有请他人代写", required=False)
+    upload = forms.FileField(label="上传已写好的材料（Word或PDF，可代替上面各栏）", required=False)
 
     def __init__(self, se: SelfExamination, opinions, *args, rows: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -273,10 +279,13 @@ def material_edit(request, pk):
     opinions = _addressed_opinions(se)
     team_opinions = [] if se.member_id is None else list(Opinion.objects.filter(meeting_id=se.meeting_id, target=OpinionTarget.TEAM, merged_into__isnull=True))
     rows = _row_count(request, se)
-    form = MaterialForm(se, opinions, request.POST or None, initial=_initial(se), rows=rows)
+    form = MaterialForm(se, opinions, request.POST or None, request.FILES or None, initial=_initial(se), rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
             se = services.save_draft(se, form.data_for_service(), actor=request.user, version=form.cleaned_data["version"])
+            upload = form.cleaned_data.get("upload")
+            if upload is not None:
+                se = services.attach_upload(se, upload.read(), actor=request.user, version=se.version)
             if "submit" in request.POST:
                 services.submit(se, actor=request.user, version=se.version)
                 messages.success(request, "已提交审核。审核通过前，您仍可在退回后修改。")
@@ -387,3 +396,53 @@ def material_review(request, pk):
         se.refresh_from_db(fields=["status"])
         messages.success(request, "已退回修改，审核意见已送达本人。" if se.status == DocStatus.RETURNED else "已审核通过。")
     return redirect("meetings:material", pk=se.pk)
+
+
+@view_permission("meeting.view")
+def material_file(request, pk):
+    """The uploaded file of a material, for whoever may see the material (OL-2.5.h)."""
+    from core.uploads import private_file_response
+
+    se = _material(request, pk)
+    kind = services.upload_kind(se)
+    if not kind:
+        raise Http404("没有上传文件")
+    name = f"{_author_label(se)}{se.get_doc_kind_display()}.{'docx' if kind == 'docx' else 'pdf'}"
+    return private_file_response(se.upload.name, name, kind)
+
+
+class PublishForm(forms.Form):
+    form = forms.CharField(label="公示渠道/地点", max_length=100, initial="社区公示栏、居民微信群、网上公开页面")
+    scope = forms.CharField(label="公示范围", max_length=200, required=False, initial="社区党员群众")
+    display_until = forms.DateField(label="公示截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@require_POST
+@view_permission("meeting.manage")
+def materials_publish(request, pk):
+    meeting = _meeting(request, pk)
+    require(request.user, "meeting.manage", meeting.organization)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请写明公示渠道或地点，日期格式为年-月-日。")
+        return redirect("meetings:materials", pk=meeting.pk)
+    try:
+        services.publish_problem_list(meeting, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        _show_error(request, exc)
+    else:
+        messages.success(request, "问题清单和整改措施已公示，群众可在公开页面查看。")
+    return redirect("meetings:materials", pk=meeting.pk)
+
+
+@public_view
+def problem_list_public(request, token):
+    """OL-2.5.e: the community's problem list and measures, for the public (no login)."""
+    from ..choices import NoticeKind
+    from ..models import PublicNotice
+
+    meeting = get_object_or_404(Meeting.objects.select_related("organization"), public_token=token, kind=MeetingKind.ORG_LIFE)
+    notice = PublicNotice.objects.filter(meeting=meeting, kind=NoticeKind.PROBLEM_LIST, is_public=True).first()
+    if notice is None:
+        raise Http404("尚未公示")
+    return render(request, "meetings/materials/public.html", {"meeting": meeting, "notice": notice})

@@ -25,7 +25,7 @@ from ..services import opinions as svc
 from ..services.prep_common import PREP_STAGES, can_see_confidential, committee_members
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ROWS = 5
+ROWS = 3
 PUBLIC_LIMIT = (5, 600)  # per address: 5 submissions in 10 minutes
 PUBLIC_DAILY_LIMIT = 500  # per meeting and day, whoever sends them
 
@@ -74,7 +74,7 @@ class BatchForm(forms.Form):
 
 
 class RowForm(forms.Form):
-    target = forms.ChoiceField(label="意见对象", choices=())
+    target = forms.ChoiceField(label="意见对象", choices=(), required=False)
     content = forms.CharField(label="意见内容", required=False, max_length=svc.MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 2}))
     giver_name = forms.CharField(label="提出人", required=False, max_length=50)
     giver_kind = forms.ChoiceField(label="提出人身份", required=False, choices=[("", "—"), *((k, k) for k in svc.GIVER_KINDS)])

@@ -20,8 +20,20 @@ from ..services import plan as plans
 from .meeting import get_meeting, show_error
 
 
+def plan_of(meeting):
+    """The meeting's plan; a meeting created without one (imported history, other parts' test
+    data) gets its prefilled draft now."""
+    from ..models import Plan
+
+    plan = Plan.objects.filter(meeting=meeting).first()
+    if plan is None:
+        plan, _ = Plan.objects.get_or_create(meeting=meeting, defaults=plans.prefill(meeting))
+    meeting.plan = plan
+    return plan
+
+
 def _context(request, meeting, form=None, conflict=False):
-    plan = meeting.plan
+    plan = plan_of(meeting)
     perms = permission_set(request.user, meeting.organization)
     editable = "meeting.manage" in perms and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
     if editable and form is None:
@@ -56,7 +68,7 @@ def plan_view(request, pk):
 def plan_save(request, pk):
     meeting = get_meeting(request, pk, "meeting.manage")
     require(request.user, "meeting.manage", meeting.organization)
-    form = PlanForm(request.POST, instance=meeting.plan)
+    form = PlanForm(request.POST, instance=plan_of(meeting))
     action = request.POST.get("action", "save")
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in PlanForm.Meta.fields}
@@ -84,7 +96,7 @@ def plan_save(request, pk):
 def plan_approve(request, pk):
     meeting = get_meeting(request, pk, "plan.approve")
     try:
-        plans.approve_plan(meeting.plan, actor=request.user, comment=request.POST.get("comment", ""))
+        plans.approve_plan(plan_of(meeting), actor=request.user, comment=request.POST.get("comment", ""))
     except DomainError as exc:
         show_error(request, exc)
     else:
@@ -97,7 +109,7 @@ def plan_approve(request, pk):
 def plan_return(request, pk):
     meeting = get_meeting(request, pk, "plan.approve")
     try:
-        plans.return_plan(meeting.plan, actor=request.user, comment=request.POST.get("comment", ""))
+        plans.return_plan(plan_of(meeting), actor=request.user, comment=request.POST.get("comment", ""))
     except DomainError as exc:
         show_error(request, exc)
     else:

@@ -146,12 +146,19 @@ def attendance_save(request, pk):
     for name, value in request.POST.items():
         if name.startswith("m") and name[1:].isdigit():
             entries[int(name[1:])] = (value, request.POST.get(f"note{name[1:]}", ""))
+    htmx = request.headers.get("HX-Request") == "true"
     try:
         n = study.save_attendance(session, entries, actor=request.user)
     except DomainError as exc:
+        if htmx:
+            return render(request, "meetings/core/_study_attendance.html", {**_context(request, session.meeting), "saved": exc.message})
         show_error(request, exc)
     else:
-        messages.success(request, f"已登记“{session.title}”的参加情况（{n}人次）。")
+        text = f"已登记“{session.title}”的参加情况（{n}人次）。"
+        if htmx:
+            # Only the grid and the tally change: swap them in place, no reload.
+            return render(request, "meetings/core/_study_attendance.html", {**_context(request, session.meeting), "saved": text})
+        messages.success(request, text)
     return redirect("meetings:study", session.meeting_id)
 
 

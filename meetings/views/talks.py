@@ -94,19 +94,23 @@ def _context(request, meeting, form=None, flag_form=None):
     initial = {"held_on": timezone.localdate(), "action": "record"}
     if me is not None and me.organization_id == meeting.organization_id:
         initial["member_a"] = str(me.pk)
+    lacking = svc.lacking(view, confidential=confidential)
+    done, required = sum(p.done for p, _ in lacking), sum(p.required for p, _ in lacking)
     return {
         "meeting": meeting,
         "perms": permission_set(request.user, meeting.organization),
         "open_stage": meeting.stage in PREP_STAGES,
         "view": view,
-        "lacking": svc.lacking(view),
-        "matrix": svc.matrix(view, talks) if len(view.members) <= svc.MATRIX_LIMIT else None,
+        "done": done,
+        "required": required,
+        "lacking": lacking,
+        "matrix": svc.matrix(view, talks, confidential=confidential) if len(view.members) <= svc.MATRIX_LIMIT else None,
         "talks": talks,
         "confidential": confidential,
         "flags": TalkFlag.objects.filter(meeting=meeting).select_related("member_a", "member_b") if confidential else [],
         "form": form or TalkForm_(initial=initial, people=_people(meeting, request.user), targets=members),
         "flag_form": flag_form or FlagForm(people=members),
-        "ratio": round(view.coverage.ratio * 100),
+        "ratio": round(100 * done / required) if required else 100,
     }
 
 

@@ -154,3 +154,23 @@ def test_stale_rollups_fall_back_to_live(world, client, source):
     login(client, world.inspector)
     response = client.get(reverse("oversight:dashboard") + ("?source=live" if source == "live" else ""))
     assert response.context["source"] == "live"
+
+
+def test_obligation_dates_agree_with_the_rulebook_timeline(world):
+    """The stored obligations are the same dates `rulebook.timeline` shows on the meeting page
+    (DL-2.2.c, DL-2.3.a, OL-4.2.a, DL-4.2.a, DL-4.3.a)."""
+    from meetings import lifecycle, snapshot
+    from rulebook.timeline import timeline
+
+    dl_held = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, stage=Stage.RECTIFYING, held_on=days(-31))
+    dl_next = make_meeting(world.p2, kind=MeetingKind.DEMOCRATIC_LIFE, stage=Stage.PLANNING, held_on=days(40), sitting=False)
+    ol = make_meeting(world.b2, stage=Stage.RECTIFYING, held_on=days(-10))
+    keys = {"plan_filing": "plan.filing", "notice": "notice.meeting", "report": "report", "circular": "circular"}
+    for meeting in (dl_held, dl_next, ol):
+        mine = {o.kind: o.due_on for o in obligations.refresh(meeting)}
+        steps = {o.key: o.due for o in timeline(snapshot.build(meeting), lifecycle.rulebook_of(meeting))}
+        for kind, due in mine.items():
+            if kind == "notice" and meeting.is_org_life:
+                continue  # OL-2.5.e: the timeline shows it only for community branches, as here
+            assert steps[keys[kind]] == due, (meeting, kind)
+        assert mine, meeting

@@ -88,3 +88,30 @@ def test_ics_feed_lists_own_deadlines_behind_a_token(world, client):
     client.post(reverse("oversight:calendar_token"))
     client.logout()
     assert client.get(reverse("oversight:calendar_feed", args=[token])).status_code == 404  # revoked
+
+
+def test_reviewer_digest_covers_only_their_subtree(world):
+    from accounts.choices import Role
+    from meetings.choices import MeetingKind
+    from tests.factories import make_role_user
+
+    _setup(world)
+    dl = make_meeting(world.p2, kind=MeetingKind.DEMOCRATIC_LIFE, stage=Stage.PLANNING, held_on=days(12), sitting=False)
+    obligations.refresh(dl)  # plan filing due T-15: overdue, in P2
+    district_reviewer = make_role_user(Role.REVIEWER, world.district)
+    reminders.run()
+    p1 = Notification.objects.get(user=world.reviewer, kind="digest").body
+    p2 = Notification.objects.get(user=world.reviewer2, kind="digest").body
+    whole = Notification.objects.get(user=district_reviewer, kind="digest").body
+    assert "整改事项逾期 1" in p1 and "期限事项逾期 1" in p1  # B1's problem list never published (OL-2.5.e)
+    assert "期限事项逾期 2" in p2 and "整改事项" not in p2  # DL-2.2.c and DL-2.3.a, both 15日前
+    assert "期限事项逾期 3" in whole and "整改事项逾期 1" in whole
+
+
+def test_home_shows_unread_reminders(world, client):
+    _setup(world)
+    reminders.run()
+    login(client, world.member)
+    assert "未读提醒 1 条" in client.get("/").content.decode()
+    client.post(reverse("oversight:notifications_read"))
+    assert "未读提醒" not in client.get("/").content.decode()
