@@ -173,7 +173,8 @@ def test_year_end_org_life_walkthrough(browser, live_server, artifacts):
         walk.click(sec, "公示问题清单")
         _advance(walk, sec, meeting, "ready")
         _committee_sitting(walk, sec, meeting)
-        _general_sitting_with_ballots(walk, sec, rev, meeting)
+        sitting = _general_sitting_with_ballots(walk, sec, rev, meeting)
+        _commentary_closing_held(walk, sec, rev, meeting, sitting)
     except Exception:
         walk.dump()
         raise
@@ -378,3 +379,29 @@ def _general_sitting_with_ballots(walk, sec, rev, meeting):
     walk.click(sec, "结束民主测评")
     walk.no_error(sec)
     walk.shot(sec, "appraisal-closed")
+    return sitting
+
+
+def _commentary_closing_held(walk, sec, rev, meeting, sitting):
+    """The superior's guide comments with guidance points (OL-3.2), the secretary sums up and
+    answers each point (OL-3.3); closing the 党员大会 makes the meeting 已召开."""
+    walk.go(rev, f"/meetings/{meeting.pk}/commentary/")
+    rev.fill("textarea[name=on_criticism]", "批评和自我批评开展得比较好，书记带头，委员之间能够红红脸、出出汗。")
+    rev.fill("textarea[name=guidance]", "对照检查查摆的问题要逐条整改销号\n流动党员管理要建立常态化联系机制")
+    walk.click(rev, "保存点评")
+    walk.no_error(rev)
+    walk.go(sec, f"/meetings/{meeting.pk}/closing/")
+    walk.burden.fill(sec, "textarea[name=shortcomings]", "个别党员发言准备不够充分。")
+    walk.burden.fill(sec, "textarea[name=rectification_opinions]", "会后一周内形成问题清单和整改措施，报街道党工委。")
+    for i in range(2):
+        walk.burden.fill(sec, f"textarea[name=guidance_{i}]", "坚决落实，明确责任人和时限，每月检查一次。")
+    walk.burden.fill(sec, "textarea[name=opinions_response]", "对群众提出的两条意见逐条整改，整改情况在社区公示栏公开。")
+    walk.burden.fill(sec, "textarea[name=commitment]", "支委会将带头整改，接受党员群众监督。")
+    walk.click(sec, "保存小结")
+    walk.no_error(sec)
+    walk.go(sec, f"/meetings/sittings/{sitting.pk}/")
+    walk.click(sec, "结束党员大会")
+    meeting.refresh_from_db()
+    assert meeting.stage == "held", sec.inner_text("main")[:1500]
+    walk.go(sec, f"/meetings/{meeting.pk}/")
+    walk.shot(sec, "meeting-held")
