@@ -175,6 +175,7 @@ def test_year_end_org_life_walkthrough(browser, live_server, artifacts):
         _committee_sitting(walk, sec, meeting)
         sitting = _general_sitting_with_ballots(walk, sec, rev, meeting)
         _commentary_closing_held(walk, sec, rev, meeting, sitting)
+        _problems_and_documents(walk, sec, meeting)
     except Exception:
         walk.dump()
         raise
@@ -405,3 +406,27 @@ def _commentary_closing_held(walk, sec, rev, meeting, sitting):
     assert meeting.stage == "held", sec.inner_text("main")[:1500]
     walk.go(sec, f"/meetings/{meeting.pk}/")
     walk.shot(sec, "meeting-held")
+
+
+def _problems_and_documents(walk, sec, meeting):
+    """Every problem raised becomes a ledger problem with its source (OL-4.1), and every paper
+    of the meeting downloads from the data already entered (issue 9): each counts as a document
+    the secretary did not type."""
+    from rectification.models import Problem
+
+    walk.go(sec, f"/meetings/{meeting.pk}/problems/")
+    walk.click(sec, next(t for t in sec.get_by_role("button").all_inner_texts() if "生成" in t))
+    walk.no_error(sec)
+    assert Problem.objects.filter(meeting=meeting).count() >= 3, sec.inner_text("main")[:800]
+    walk.shot(sec, "problems")
+    walk.go(sec, f"/documents/meeting/{meeting.pk}/")
+    walk.shot(sec, "documents")
+    links = sec.locator("a[href*='/download/']")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) >= 10
+    for href in hrefs:
+        response = sec.request.get(walk.url + href)
+        assert response.ok, href
+        disposition = response.headers.get("content-disposition", "")
+        assert response.body()[:2] == b"PK", href  # .docx and .xlsx are zip files
+        walk.burden.document(disposition.split("filename*=UTF-8''")[-1] or href)
