@@ -37,7 +37,7 @@ from .choices import (
     TalkKind,
 )
 
-BRANCHES = ("DEMO-B04", "DEMO-B05", "DEMO-B09", "DEMO-B01")
+BRANCHES = ("DEMO-B04", "DEMO-B05", "DEMO-B07", "DEMO-B09", "DEMO-B01")
 LATER = (Stage.HELD, Stage.RECTIFYING, Stage.REPORTED, Stage.CLOSED)
 
 TEAM_OPINIONS = [

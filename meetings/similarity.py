@@ -17,12 +17,14 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 N = 3  # shingle size in characters
 PERMUTATIONS = 64  # MinHash signature length (standard error ≈ 1/√64 ≈ 0.125)
 WARN_AT = 0.6  # Jaccard of trigram sets from which a warning is shown
 MIN_PASSAGE = 15  # shortest overlapping passage (normalized characters) worth showing
 MAX_PASSAGES = 8
+SCREEN_FROM = 32  # candidates from which MinHash screening pays off
 
 _PRIME = (1 << 61) - 1
 _MASK = (1 << 32) - 1
@@ -67,17 +69,22 @@ def estimate(sig_a: Sequence[int], sig_b: Sequence[int]) -> float:
     return sum(1 for x, y in zip(sig_a, sig_b, strict=True) if x == y) / len(sig_a)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Text:
-    """One text to compare, with a key (who/what) and a label for people."""
+    """One text to compare, with a key (who/what) and a label for people. Its shingles and
+    signature are computed once, however many comparisons it takes part in."""
 
     key: str
     label: str
     text: str
 
-    @property
+    @cached_property
     def grams(self) -> frozenset[str]:
         return shingles(self.text)
+
+    @cached_property
+    def sig(self) -> tuple[int, ...]:
+        return signature(self.grams)
 
 
 @dataclass(frozen=True)
@@ -103,36 +110,34 @@ def passages(a: str, b: str, min_len: int = MIN_PASSAGE, limit: int = MAX_PASSAG
     return tuple(blocks[:limit])
 
 
-def compare(target: str, others: Iterable[Text], *, threshold: float = WARN_AT, screen: float | None = None) -> list[Match]:
+def compare(target: str | Text, others: Iterable[Text], *, threshold: float = WARN_AT, screen: float | None = None) -> list[Match]:
     """Every text of `others` at least `threshold` similar to `target`, most similar first.
 
-    MinHash screens candidates first (`screen`, default threshold − 0.25, generous because
-    the estimate has an error of about ±0.125); the exact Jaccard decides and is shown."""
-    grams = shingles(target)
-    if not grams:
+    With many candidates (≥ SCREEN_FROM), MinHash screens them first (`screen`, default
+    threshold − 0.25, generous because the estimate errs by about ±0.125); the exact Jaccard
+    of the shingle sets (a C-speed set operation) decides and is what is shown."""
+    target = target if isinstance(target, Text) else Text("", "", target)
+    if not target.grams:
         return []
-    screen = max(0.0, threshold - 0.25) if screen is None else screen
-    sig = signature(grams)
+    others = [o for o in others if o.grams]
+    if len(others) >= SCREEN_FROM:
+        screen = max(0.0, threshold - 0.25) if screen is None else screen
+        others = [o for o in others if estimate(target.sig, o.sig) >= screen]
     found = []
     for other in others:
-        other_grams = other.grams
-        if not other_grams:
-            continue
-        if estimate(sig, signature(other_grams)) < screen:
-            continue
-        sim = jaccard(grams, other_grams)
+        sim = jaccard(target.grams, other.grams)
         if sim >= threshold:
-            found.append(Match(other.key, other.label, sim, passages(target, other.text)))
+            found.append(Match(other.key, other.label, sim, passages(target.text, other.text)))
     found.sort(key=lambda m: m.similarity, reverse=True)
     return found
 
 
-def best(target: str, others: Iterable[Text]) -> Match | None:
+def best(target: str | Text, others: Iterable[Text]) -> Match | None:
     """The most similar text regardless of the threshold (for the snapshot's max_similarity)."""
-    grams = shingles(target)
+    target = target if isinstance(target, Text) else Text("", "", target)
     top = None
     for other in others:
-        sim = jaccard(grams, other.grams)
+        sim = jaccard(target.grams, other.grams)
         if sim > 0 and (top is None or sim > top.similarity):
             top = Match(other.key, other.label, sim)
     return top

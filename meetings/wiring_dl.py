@@ -43,6 +43,7 @@ navigation.register("方案报备", "meetings:dl_filings", "plan.receive_filing"
 
 def _home_tasks(user):
     """Main leader: decide and file the plan; inspector: filings to receive; relay tasks (DL-3.3.j)."""
+    from django.db.models import Exists, OuterRef, Q
     from django.urls import reverse
     from django.utils import timezone
 
@@ -50,8 +51,8 @@ def _home_tasks(user):
     from accounts.grants import load_grants
     from accounts.permissions import scope_q
 
-    from .choices import FeedbackKind, PlanStatus, Stage
-    from .models import Feedback, Meeting, PlanFiling
+    from .choices import FeedbackKind, ParticipationMode, PlanStatus, Stage
+    from .models import Attendance, Feedback, Meeting, PlanFiling
 
     grants = load_grants(user)
     roles = {g.role for g in grants}
@@ -68,8 +69,13 @@ def _home_tasks(user):
                 )
             )
     if Role.MAIN_LEADER in roles or Role.LEADER in roles:
+        # DL-3.3.j: the main leader records the relay; the colleague who read the outline (the
+        # proxy) sees the same task, since it usually falls to them to pass the criticism on.
+        as_proxy = Attendance.objects.filter(
+            sitting__meeting=OuterRef("meeting"), member=OuterRef("recipient"), proxy__user=user, mode=ParticipationMode.ABSENT
+        )
         relays = Feedback.objects.filter(kind=FeedbackKind.ABSENT_CRITICISM, delivered_on__isnull=True).filter(
-            scope_q(user, "meeting.record", "meeting__organization")
+            scope_q(user, "meeting.record", "meeting__organization") | Q(Exists(as_proxy))
         )
         for fb in relays.select_related("recipient", "meeting")[:20]:
             tasks.append(

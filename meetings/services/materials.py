@@ -537,24 +537,27 @@ def assess_meeting(meeting: Meeting) -> MeetingMaterials:
         else:
             addressed = tuple(pk for pk, target, m, _c in opinions if target == OpinionTarget.PERSON and m == se.member_id)
         datas[se.pk] = data_of(se, addressed, frozenset(answered.get(se.pk, ())), structured)
-    bodies = {se.pk: similarity.strip_common(datas[se.pk].body(), boilerplate) for se in materials}
+    texts = {
+        se.pk: similarity.Text(f"se{se.pk}", se.member.name if se.member_id else "班子材料", similarity.strip_common(datas[se.pk].body(), boilerplate))
+        for se in materials
+    }
     assessments, closest = {}, {}
     for se in materials:
         a = assess(datas[se.pk])
-        others = [similarity.Text(f"se{o.pk}", o.member.name if o.member_id else "班子材料", bodies[o.pk]) for o in materials if o.pk != se.pk]
-        matches = similarity.compare(bodies[se.pk], others)
-        top = similarity.best(bodies[se.pk], others)
+        others = [texts[o.pk] for o in materials if o.pk != se.pk]
+        matches = similarity.compare(texts[se.pk], others)
+        top = similarity.best(texts[se.pk], others)
         warning = similarity_warning(matches, last_year=False)
         if warning:
             a.warnings.append(warning)
         previous = last_year.get(key_of(se.member_id))
         if previous is not None:
             old = similarity.Text(f"se{previous.pk}", f"{meeting.year - 1}年本人材料", similarity.strip_common(_body_of(previous), boilerplate))
-            old_matches = similarity.compare(bodies[se.pk], [old])
+            old_matches = similarity.compare(texts[se.pk], [old])
             warning = similarity_warning(old_matches, last_year=True)
             if warning:
                 a.warnings.append(warning)
-            old_best = similarity.best(bodies[se.pk], [old])
+            old_best = similarity.best(texts[se.pk], [old])
             if old_best and (top is None or old_best.similarity > top.similarity):
                 top = old_best
         assessments[se.pk] = a

@@ -79,3 +79,31 @@ def test_meeting_record(world, held, live_server, browser, artifacts):
         assert_no_horizontal_scroll(page)
         page.screenshot(path=str(artifacts / f"issue6_meeting_record_{label}.png"), full_page=True)
         context.close()
+
+
+def test_plan_and_inspector_filings_with_a_late_filing(world, live_server, browser, artifacts, monkeypatch):
+    from meetings import lifecycle
+
+    from .factories_dl import decide_and_file
+
+    monkeypatch.setattr(lifecycle, "findings", lambda *a, **k: [])
+    cache.clear()
+    ctx = decide_and_file(make_dl_meeting(world), days_before=16)
+    late = decide_and_file(make_dl_meeting(world, team=ctx.team, leaders=ctx.leaders), days_before=14)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, live_server, world.inspector.username)
+    page.goto(f"{live_server.url}/meetings/dl/filings/")
+    assert page.get_by_text("逾期1日").count() == 2
+    page.screenshot(path=str(artifacts / "issue6_filings_1280.png"), full_page=True)
+    page.goto(f"{live_server.url}/meetings/dl/{late.meeting.pk}/plan/")
+    assert page.get_by_text("逾期报备的豁免").is_visible()
+    page.screenshot(path=str(artifacts / "issue6_plan_late_1280.png"), full_page=True)
+    context.close()
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, live_server, world.inspector.username)
+    page.goto(f"{live_server.url}/meetings/dl/filings/")
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path=str(artifacts / "issue6_filings_390.png"), full_page=True)
+    context.close()

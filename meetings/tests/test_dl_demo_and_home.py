@@ -32,6 +32,8 @@ def test_demo_step_builds_a_planned_and_a_held_meeting_and_is_idempotent(client)
     assert "转达民主生活会上的批评意见" in home
     for name in ("dl_plan", "dl_notice", "dl_study", "dl_sitting", "dl_after"):
         assert client.get(reverse(f"meetings:{name}", args=[special.pk])).status_code == 200
+    client.force_login(users["banzi"])  # the proxy who read the absent leader's outline
+    assert "转达民主生活会上的批评意见" in client.get(reverse("core:home")).content.decode()
     client.force_login(users["zuzhibu"])
     assert "待查收的民主生活会方案报备 2 份" in client.get(reverse("core:home")).content.decode()
     client.force_login(users["jiwei"])

@@ -205,3 +205,10 @@ def test_home_tasks_write_and_review(world):
     own = make_material(dl, leaders[0], status=DocStatus.SUBMITTED)
     assert any(t.url.endswith(f"/{own.pk}/") for t in home_tasks(superior))
     assert not any(t.url.endswith(f"/{own.pk}/") for t in home_tasks(leaders[0].user))
+
+
+def test_minhash_screening_keeps_the_near_duplicate_among_many():
+    others = [similarity.Text(f"k{i}", f"第{i}份", TEXT_B[i % 20 :] + str(i) * 5) for i in range(40)]
+    others.append(similarity.Text("dup", "雷同", TEXT_A.replace("一是", "首先")))
+    found = similarity.compare(TEXT_A, others)
+    assert [m.key for m in found] == ["dup"] and found[0].percent >= 90

@@ -59,3 +59,26 @@ def test_home_tasks_give_an_opinion_and_talks_to_hold(world):
     meeting.stage = Stage.PLANNING
     meeting.save()
     assert not [t for t in home_context(_Request(world.member))["tasks"] if "提意见建议" in t.title]
+
+
+def test_demo_step_after_the_core_step(client):
+    """With ol-core's demo (campaign, B04 in preparation, B07's last year closed) run first."""
+    from core.demo import STEPS
+    from meetings.models import Meeting
+    from organizations import demo
+
+    cache.clear()
+    context = demo.build()
+    steps = {name: func for _order, name, func in STEPS}
+    core = steps.get("组织生活会：部署、方案与学习")
+    if core is None:
+        pytest.skip("ol-core demo step not present")
+    core(context)
+    mine = next(func for name, func in steps.items() if name.startswith("组织生活会：征求意见"))
+    mine(context)
+    mine(context)
+    b04 = Meeting.objects.filter(organization=context["orgs"]["DEMO-B04"], stage=Stage.PREPARING).first()
+    assert b04 is not None and Opinion.objects.filter(meeting=b04).exists() and Talk.objects.filter(meeting=b04).exists()
+    b07 = Meeting.objects.filter(organization=context["orgs"]["DEMO-B07"], stage=Stage.CLOSED).first()
+    assert b07 is not None
+    assert list(Sitting.objects.filter(meeting=b07).order_by("order").values_list("kind", flat=True)) == [SittingKind.COMMITTEE, SittingKind.GENERAL]
