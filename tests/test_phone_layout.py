@@ -110,8 +110,10 @@ def _check(page, name, url, form, artifacts, problems, base):
         return
     target = forms.last if name == "study" else forms.first
     target.evaluate(FILL_FORM)
-    page.once("dialog", lambda d: d.accept())
-    target.locator("button[type=submit], button:not([type]), input[type=submit]").last.click()
+    button = target.locator("button[type=submit], button:not([type]), input[type=submit]").last
+    if button.get_attribute("data-confirm"):
+        page.once("dialog", lambda d: d.accept())
+    button.click()
     page.wait_for_load_state("networkidle")
     after = page.inner_text("body")
     page.screenshot(path=str(artifacts / f"phone-{name}-sent.png"), full_page=True)
