@@ -44,6 +44,8 @@ def load_grants(user) -> tuple[Grant, ...]:
         )
         .first()
     )
+    if not hasattr(user, "_member_cache"):
+        user._member_cache = member  # the same row `member_of` reads: no second query per request
     if member is not None:
         org = member.organization
         grants.append(Grant(Role.MEMBER, org.pk, org.path, source="roster"))

@@ -74,7 +74,7 @@ class OrganizationPage(s.Page):
 
 class OrgFilter(PageQuery):
     subtree: s.Id | None = None
-    kind: str | None = Field(None, max_length=20)
+    kind: s.Text | None = Field(None, max_length=20)
 
 
 @router.get("/organizations", response=OrganizationPage, tags=["党组织"], summary="可见的党组织")
@@ -170,7 +170,7 @@ class MeetingPage(s.Page):
 
 class MeetingFilter(PageQuery):
     stage: Stage | None = None
-    kind: str | None = Field(None, max_length=20)
+    kind: s.Text | None = Field(None, max_length=20)
     year: int | None = Field(None, ge=2000, le=2100)
     organization: s.Id | None = None
     subtree: s.Id | None = None
@@ -449,7 +449,7 @@ class ReportPage(s.Page):
 
 
 class ReportFilter(PageQuery):
-    status: str | None = Field(None, max_length=20)
+    status: s.Text | None = Field(None, max_length=20)
     subtree: s.Id | None = None
 
 

@@ -46,6 +46,7 @@ def _column(spec) -> Column:
 def workbook(sheets: list[Sheet]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -103,6 +104,8 @@ def workbook(sheets: list[Sheet]) -> bytes:
                     value = value.date()
                 if isinstance(value, datetime.datetime) and value.tzinfo is not None:
                     value = value.replace(tzinfo=None)
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # pasted control characters
                 c = WriteOnlyCell(ws, value=value)
                 if col.kind == TEXT and isinstance(value, str):
                     c.data_type = "s"

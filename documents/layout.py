@@ -54,6 +54,14 @@ PAGE = {"width": Mm(210), "height": Mm(297), "top": Mm(37), "bottom": Mm(35), "l
 _CN_DIGITS = "〇一二三四五六七八九"
 
 
+_CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10)] + [0xFFFE, 0xFFFF])
+
+
+def clean(text: str) -> str:
+    """User text without the control characters XML cannot hold (a pasted \x0b breaks a .docx)."""
+    return str(text).translate(_CONTROL)
+
+
 def cn_number(n: int) -> str:
     """1–99 as Chinese numerals used in dates: 十, 十一, 二十六, 三十一."""
     if n < 10:
@@ -308,7 +316,7 @@ class GovDoc:
         return p
 
     def _run(self, p, text: str, char_style: str | None = None):
-        run = p.add_run(text)
+        run = p.add_run(clean(text))
         if char_style:
             run._r.style = self.styles[char_style]
         return run
@@ -317,7 +325,7 @@ class GovDoc:
         """标题: one or more centred lines, broken at a word boundary (after 年度/关于/单位名称)
         rather than wherever the line fills up (GB/T 9704 §7.3.1: 回行时要做到词意完整)."""
         p = self._paragraph("title")
-        for i, line in enumerate(title_lines(text)):
+        for i, line in enumerate(title_lines(clean(text))):
             run = p.add_run(line)
             if i:
                 run._element.addprevious(_br())
@@ -325,19 +333,19 @@ class GovDoc:
 
     def subtitle(self, text: str):
         p = self._paragraph("subtitle")
-        p.add_run(text)
+        p.add_run(clean(text))
         return p
 
     def addressee(self, text: str):
         """主送机关: flush left, ends with a full-width colon."""
         p = self._paragraph("flush")
-        p.add_run(text.rstrip("：:") + "：")
+        p.add_run(clean(text).rstrip("：:") + "：")
         return p
 
     def heading(self, text: str, level: int = 1):
         """Level 1 黑体 (一、), level 2 楷体 (（一）), level 3 仿宋 bold (1.) — all 三号, indented two characters."""
         p = self._paragraph({1: "h1", 2: "h2"}.get(level, "h3"))
-        p.add_run(text)
+        p.add_run(clean(text))
         return p
 
     def para(self, text: str, *, indent: bool = True, lead: str = "", align=None, size=SIZE_3, font=BODY_FONT):
@@ -379,7 +387,7 @@ class GovDoc:
         date_value = date_text if date_text is not None else (cn_date(day) if chinese else ar_date(day))
         org = self._paragraph("sign")
         org.paragraph_format.keep_with_next = True
-        org.add_run(organization)
+        org.add_run(clean(organization))
         self._paragraph("sign").add_run(date_value)
 
     # -- tables -------------------------------------------------------------------------
@@ -414,7 +422,7 @@ class GovDoc:
 
 def _fill(cell, text: str, style_id: str) -> None:
     paragraph = cell.paragraphs[0]
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(clean(text).split("\n")):
         p = paragraph if i == 0 else cell.add_paragraph()
         p._p.style = style_id
         if line:

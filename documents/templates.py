@@ -79,7 +79,7 @@ def validate(kind_key: str, data: bytes) -> list[str]:
         raise DomainError(f"模板缺少必需字段{_label(missing[0])}：请在模板中加入 {{{{ {missing[0]} }}}}。")
     try:
         tpl = DocxTemplate(io.BytesIO(data))
-        tpl.render(sample, _env(strict=True))
+        tpl.render(sample, _env(strict=True), autoescape=True)
         tpl.save(io.BytesIO())
     except Exception as exc:  # noqa: BLE001
         raise DomainError(_explain(exc)) from None
@@ -90,7 +90,7 @@ def render(data: bytes, ctx: dict) -> bytes:
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(io.BytesIO(bytes(data)))
-    tpl.render(ctx, _env(strict=False))
+    tpl.render(ctx, _env(strict=False), autoescape=True)  # user text with & or < stays text
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

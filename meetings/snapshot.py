@@ -15,7 +15,9 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rulebook import dates
@@ -48,20 +50,42 @@ from .choices import CONCENTRATED_FORMS, MeetingKind, ParticipationMode, PlanSta
 
 Contributor = Callable[..., dict]
 CONTRIBUTORS: dict[str, Contributor] = {}
+# Snapshot fields a contributor declares it fills whole: the builder skips its own queries for them.
+PROVIDES: dict[str, frozenset[str]] = {}
 
 # Modes that cover a member who could not attend in person (OL-1.3.d/e).
 COVERING_MODES = frozenset(FLEXIBLE_MODES) | {FLOW_MODE}
 
 
-def register_contributor(name_or_fn, fn: Contributor | None = None) -> Contributor:
+def register_contributor(name_or_fn, fn: Contributor | None = None, *, provides=()) -> Contributor:
     """Register `fn(meeting, today=None) -> dict`. Accepts `(name, fn)` or `(fn)`; registering
-    the same name again replaces it (idempotent across app reloads)."""
+    the same name again replaces it (idempotent across app reloads). `provides` names snapshot
+    fields the contributor always returns in full (its value replaces the builder's), so the
+    builder does not query for them."""
     if fn is None:
         fn, name = name_or_fn, f"{name_or_fn.__module__}.{name_or_fn.__qualname__}"
     else:
         name = name_or_fn
     CONTRIBUTORS[name] = fn
+    PROVIDES[name] = frozenset(provides)
     return fn
+
+
+def _provided() -> frozenset[str]:
+    return frozenset().union(*(PROVIDES.get(name, ()) for name in CONTRIBUTORS))
+
+
+def _one(instance, name):
+    """A reverse one-to-one loaded with select_related, or None."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _count(qs, outer: str):
+    """`COUNT(*)` of `qs` correlated with the outer meeting row, 0 when none."""
+    return Coalesce(Subquery(qs.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 def key(member_id: int | None) -> str:
@@ -161,8 +185,6 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
     from .models import (
         AgendaItem,
         Attendance,
-        Closing,
-        Commentary,
         Criticism,
         Feedback,
         GateOverride,
@@ -170,7 +192,6 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         Observer,
         Opinion,
         OpinionSummary,
-        Plan,
         PlanFiling,
         PublicNotice,
         Reading,
@@ -184,7 +205,13 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
     )
 
     today = today or timezone.localdate()
-    m = Meeting.objects.select_related("organization", "campaign").get(pk=meeting.pk)
+    # One query for the meeting, its one-to-one records and two counts.
+    m = (
+        Meeting.objects.select_related("organization", "campaign", "plan", "commentary", "closing")
+        .annotate(reading_n=_count(Reading.objects, "meeting"), observer_n=_count(Observer.objects, "sitting__meeting"))
+        .get(pk=meeting.pk)
+    )
+    provided = _provided()
     org = m.organization
     roster, users = _roster(m, today)
     roster_keys = {p.key for p in roster}
@@ -193,7 +220,7 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         return users.get(user_id) or ukey(user_id)
 
     # plan
-    plan_row = Plan.objects.filter(meeting=m).first()
+    plan_row = _one(m, "plan")
     plan = PlanInfo()
     if plan_row is not None:
         filings = list(PlanFiling.objects.filter(plan=plan_row).values_list("office", "filed_at"))
@@ -254,7 +281,7 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         )
     )
     # The campaign's reading list is inherited by every meeting of the round (not copied).
-    reading_count = Reading.objects.filter(meeting=m).count() + (len(m.campaign.readings or []) if m.campaign_id else 0)
+    reading_count = m.reading_n + (len(m.campaign.readings or []) if m.campaign_id else 0)
 
     # study
     session_rows = list(StudySession.objects.filter(meeting=m).values("id", "form", "date", "hours"))
@@ -313,41 +340,44 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         for f in TalkFlag.objects.filter(meeting=m).values("member_a_id", "member_b_id", "kind")
     )
 
-    # self-examinations
-    exam_rows = list(
-        SelfExamination.objects.filter(meeting=m).values(
-            "id",
-            "member_id",
-            "doc_kind",
-            "status",
-            "problems",
-            "causes",
-            "measures",
-            "thought_section",
-            "personal_section",
-            "preparation",
-            "last_rectification",
-            "structured_items",
-            "upload",
-            "written_personally",
-            "version",
-            "submitted_at",
+    # self-examinations (skipped when a contributor fills them whole: the materials app does)
+    if "self_exams" in provided:
+        self_exams = ()
+    else:
+        exam_rows = list(
+            SelfExamination.objects.filter(meeting=m).values(
+                "id",
+                "member_id",
+                "doc_kind",
+                "status",
+                "problems",
+                "causes",
+                "measures",
+                "thought_section",
+                "personal_section",
+                "preparation",
+                "last_rectification",
+                "structured_items",
+                "upload",
+                "written_personally",
+                "version",
+                "submitted_at",
+            )
         )
-    )
-    links: dict[int, set[int]] = defaultdict(set)
-    for exam_id, opinion_id in SelfExamination.answered_opinions.through.objects.filter(selfexamination__meeting=m).values_list(
-        "selfexamination_id", "opinion_id"
-    ):
-        links[exam_id].add(opinion_id)
-    approvals: dict[int, dict[str, str]] = defaultdict(dict)
-    for exam_id, level, decision in (
-        Review.objects.filter(self_examination__meeting=m).order_by("at", "pk").values_list("self_examination_id", "level", "decision")
-    ):
-        approvals[exam_id][level] = decision  # the latest decision per level wins
-    addressed: dict[str, list[int]] = defaultdict(list)
-    for o in opinions:
-        addressed[o.target].append(o.id)
-    self_exams = tuple(_exam_info(x, links[x["id"]], approvals[x["id"]], addressed) for x in exam_rows)
+        links: dict[int, set[int]] = defaultdict(set)
+        for exam_id, opinion_id in SelfExamination.answered_opinions.through.objects.filter(selfexamination__meeting=m).values_list(
+            "selfexamination_id", "opinion_id"
+        ):
+            links[exam_id].add(opinion_id)
+        approvals: dict[int, dict[str, str]] = defaultdict(dict)
+        for exam_id, level, decision in (
+            Review.objects.filter(self_examination__meeting=m).order_by("at", "pk").values_list("self_examination_id", "level", "decision")
+        ):
+            approvals[exam_id][level] = decision  # the latest decision per level wins
+        addressed: dict[str, list[int]] = defaultdict(list)
+        for o in opinions:
+            addressed[o.target].append(o.id)
+        self_exams = tuple(_exam_info(x, links[x["id"]], approvals[x["id"]], addressed) for x in exam_rows)
 
     # the sittings' record
     attendance = tuple(
@@ -404,35 +434,31 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         for c in statement_rows
     )
     responded_criticisms = {c["id"] for c in statement_rows if _text(c["response"])}
-    observers = Observer.objects.filter(sitting__meeting=m).count()
+    observers = m.observer_n
 
-    commentary_row = Commentary.objects.filter(meeting=m).values("author_id", "on_preparation", "on_criticism", "on_effect", "guidance", "recorded_at").first()
+    commentary_row = _one(m, "commentary")
     commentary = None
     if commentary_row is not None:
         guides = {s["guide_id"] for s in sittings_rows if s["guide_id"]}
-        author = commentary_row["author_id"]
+        author = commentary_row.author_id
         commentary = CommentaryInfo(
-            has_preparation=_text(commentary_row["on_preparation"]),
-            has_criticism=_text(commentary_row["on_criticism"]),
-            has_effect=_text(commentary_row["on_effect"]),
-            guidance_count=sum(1 for g in commentary_row["guidance"] or [] if _text(g)),
+            has_preparation=_text(commentary_row.on_preparation),
+            has_criticism=_text(commentary_row.on_criticism),
+            has_effect=_text(commentary_row.on_effect),
+            guidance_count=sum(1 for g in commentary_row.guidance or [] if _text(g)),
             by_guide=author in guides or (not guides and person_of_user(author) not in roster_keys),
         )
-    closing_row = (
-        Closing.objects.filter(meeting=m)
-        .values("author_id", "shortcomings", "rectification_opinions", "commitment", "guidance_responses", "opinions_response", "recorded_at")
-        .first()
-    )
+    closing_row = _one(m, "closing")
     closing = None
     if closing_row is not None:
         closing = ClosingInfo(
-            author=key(closing_row["author_id"]),
-            after_commentary=commentary_row is None or closing_row["recorded_at"] >= commentary_row["recorded_at"],
-            guidance_answered=sum(1 for g in closing_row["guidance_responses"] or [] if _text(g)),
-            has_opinions_response=_text(closing_row["opinions_response"]),
-            has_commitment=_text(closing_row["commitment"]),
-            has_shortcomings=_text(closing_row["shortcomings"]),
-            has_rectification_opinions=_text(closing_row["rectification_opinions"]),
+            author=key(closing_row.author_id),
+            after_commentary=commentary_row is None or closing_row.recorded_at >= commentary_row.recorded_at,
+            guidance_answered=sum(1 for g in closing_row.guidance_responses or [] if _text(g)),
+            has_opinions_response=_text(closing_row.opinions_response),
+            has_commitment=_text(closing_row.commitment),
+            has_shortcomings=_text(closing_row.shortcomings),
+            has_rectification_opinions=_text(closing_row.rectification_opinions),
         )
 
     problems, items = _problems_and_items(m, answered_opinions, responded_criticisms)

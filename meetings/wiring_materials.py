@@ -111,7 +111,7 @@ def _register_snapshot() -> None:
     from .services.materials import contribute
 
     try:
-        register("materials", contribute)
+        register("materials", contribute, provides=("self_exams",))
     except TypeError:
         register(contribute)
 

@@ -7,6 +7,7 @@ transaction with bulk statements and one audit lock.
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -170,6 +171,18 @@ def _date(value):
     raise ValueError("日期格式无法识别，请填写如 2010-07-01")
 
 
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the (already checked) .xlsx holds a formula element `<f>`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml") and _FORMULA.search(zf.read(name)):
+                return True
+    return False
+
+
 def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
     errors = _check_container(data)
     if errors:
@@ -179,32 +192,39 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
     except Exception:  # openpyxl raises many types for broken files
         return [], [RowError(0, "", "文件无法读取，请确认是有效的.xlsx文件")]
     ws = wb.worksheets[0]
-    rows_iter = ws.iter_rows()
+    # Plain values are much cheaper to read than cell objects; the cells' types are needed only
+    # to refuse formulas, so cell objects are read only when a worksheet holds one.
+    formulas = _has_formulas(data)
+    rows_iter = ws.iter_rows(values_only=not formulas)
     try:
         header_cells = next(rows_iter)
     except StopIteration:
         return [], [RowError(0, "", "文件是空的")]
-    headers = [_text(c.value) for c in header_cells]
+    headers = [_text(c.value if formulas else c) for c in header_cells]
     index = {h: i for i, h in enumerate(headers) if h}
     missing = [c.header for c in COLUMNS if c.required and c.header not in index]
     if missing:
         wb.close()
         return [], [RowError(1, h, "缺少必填列，请使用导入模板") for h in missing]
     rows = []
+    wanted = [(col, index.get(col.header)) for col in COLUMNS]
     for number, cells in enumerate(rows_iter, start=2):
         if number - 1 > MAX_ROWS:
             errors.append(RowError(number, "", f"行数超过{MAX_ROWS}行上限"))
             break
         values = {}
-        for col in COLUMNS:
-            i = index.get(col.header)
-            if i is None or i >= len(cells):
+        width = len(cells)
+        for col, i in wanted:
+            if i is None or i >= width:
                 values[col.key] = None
                 continue
-            cell = cells[i]
-            if cell.data_type == "f":
-                errors.append(RowError(number, col.header, "单元格含公式，请复制后“粘贴为数值”"))
-            values[col.key] = cell.value
+            if formulas:
+                cell = cells[i]
+                if cell.data_type == "f":
+                    errors.append(RowError(number, col.header, "单元格含公式，请复制后“粘贴为数值”"))
+                values[col.key] = cell.value
+            else:
+                values[col.key] = cells[i]
         if all(_text(v) == "" for v in values.values()):
             continue
         rows.append((number, values))
@@ -370,12 +390,18 @@ def import_roster(data: bytes, scope: Organization, *, actor, dry_run: bool = Fa
         Member.objects.bulk_create(creates, batch_size=1000)
         if updates:
             Member.objects.bulk_update(updates, [*COMPARED, "phone_ciphertext", "phone_masked", "is_active", "version"], batch_size=1000)
-        audits.extend((m.organization_id, m, "member.created", {"source": "roster"}) for m in creates)
         result.created, result.updated = len(creates), len(updates)
         if creates or updates:
+            # Changed members get an entry each (with what changed); new members are one bulk
+            # operation: one entry for the import naming them, like `record_bulk` (a 10,000-row
+            # file would otherwise cost 10,000 entries, a third of the import's time).
             record_many(actor, audits)
             record(
-                actor, scope, "organizations.member", "roster.imported", {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+                actor,
+                scope,
+                "organizations.member",
+                "roster.imported",
+                {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "created_ids": [m.pk for m in creates]},
             )
     return result
 

@@ -72,6 +72,10 @@ class Walk:
         self.step += 1
         page.screenshot(path=str(self.artifacts / f"walkthrough-ol-{self.step:02d}-{name}.png"), full_page=True)
 
+    def dump(self):
+        for name, page in self.pages.items():
+            page.screenshot(path=str(self.artifacts / f"walkthrough-ol-failed-{name}.png"), full_page=True)
+
     def no_error(self, page):
         text = page.inner_text("body")
         assert "Traceback" not in text and "Server Error" not in text
@@ -162,8 +166,78 @@ def test_year_end_org_life_walkthrough(browser, live_server, artifacts):
     assert meeting.opinions.count() == 2
     walk.shot(sec, "opinions")
 
-    _talks_to_full_coverage(walk, sec, meeting)
+    try:
+        _talks_to_full_coverage(walk, sec, meeting)
+        _materials_with_one_returned(walk, sec, rev, meeting)
+        walk.go(sec, f"/meetings/{meeting.pk}/materials/")
+        walk.click(sec, "公示问题清单")
+        _advance(walk, sec, meeting, "ready")
+        _committee_sitting(walk, sec, meeting)
+        _general_sitting_with_ballots(walk, sec, rev, meeting)
+    except Exception:
+        walk.dump()
+        raise
     walk.burden.save(ROOT / "test-artifacts" / "burden.json")
+
+
+def _advance(walk, page, meeting, stage):
+    walk.go(page, f"/meetings/{meeting.pk}/")
+    walk.click(page, next(t for t in page.get_by_role("button").all_inner_texts() if t.startswith("进入下一阶段")))
+    meeting.refresh_from_db()
+    assert meeting.stage == stage, page.inner_text("main")[:1500]
+    walk.shot(page, f"stage-{stage}")
+
+
+def _fill_material(walk, page, cause="", measure=""):
+    """Fill cause and measure of every prefilled item (the problems came from the opinions)."""
+    if not page.locator("textarea[name='item-0-problem']").input_value().strip():
+        walk.burden.fill(page, "textarea[name='item-0-problem']", "联系流动党员不经常，对他们的思想和困难了解不够。")
+    for i in range(20):
+        problem = page.locator(f"textarea[name='item-{i}-problem']")
+        if problem.count() == 0 or not problem.input_value().strip():
+            break
+        if not page.locator(f"textarea[name='item-{i}-cause']").input_value().strip():
+            walk.burden.fill(page, f"textarea[name='item-{i}-cause']", cause or "宗旨意识树得不牢，联系服务群众的办法不多。")
+        if not page.locator(f"textarea[name='item-{i}-measure']").input_value().strip():
+            walk.burden.fill(page, f"textarea[name='item-{i}-measure']", measure or "每月10日前公布活动安排，支委分片联系流动党员，每月至少通话一次。")
+
+
+def _materials_with_one_returned(walk, sec, rev, meeting):
+    """The team's and the secretary's 对照检查材料 (community: itemized, OL-2.5.d); the reviewer
+    returns the team's once and approves the revision (OL-2.5.g)."""
+    from meetings.models import SelfExamination
+
+    walk.go(sec, f"/meetings/{meeting.pk}/materials/")
+    walk.click(sec, next(t for t in sec.get_by_role("button").all_inner_texts() if t.startswith("生成应写材料")))
+    materials = list(SelfExamination.objects.filter(meeting=meeting).order_by("member_id"))
+    assert materials, sec.inner_text("main")[:800]
+    for se in materials:
+        walk.go(sec, f"/meetings/materials/{se.pk}/edit/")
+        _fill_material(walk, sec)
+        if se.member_id is None:
+            walk.shot(sec, "material-team-draft")
+        walk.click(sec, "保存并提交审核")
+        walk.no_error(sec)
+    team = next(se for se in materials if se.member_id is None)
+    for se in materials:
+        walk.go(rev, f"/meetings/materials/{se.pk}/")
+        if se.pk == team.pk:
+            rev.check("input[name=decision][value=returned]")
+            rev.fill("textarea[name=comment]", "原因剖析要深入到思想根源，请结合理想信念、宗旨意识再作剖析。")
+        else:
+            rev.check("input[name=decision][value=approved]")
+        walk.click(rev, "提交审核结果")
+        walk.no_error(rev)
+    team.refresh_from_db()
+    assert team.status == "returned", rev.inner_text("main")[:800]
+    walk.go(sec, f"/meetings/materials/{team.pk}/edit/")
+    walk.burden.fill(sec, "textarea[name='item-0-cause']", "理想信念和宗旨意识有所弱化，群众观点树得不牢，满足于完成上级布置的任务。")
+    walk.click(sec, "保存并提交审核")
+    walk.go(rev, f"/meetings/materials/{team.pk}/")
+    walk.shot(rev, "material-review-diff")
+    rev.check("input[name=decision][value=approved]")
+    walk.click(rev, "提交审核结果")
+    assert all(se.status == "approved" for se in SelfExamination.objects.filter(meeting=meeting)), rev.inner_text("main")[:800]
 
 
 def _talks_to_full_coverage(walk, sec, meeting):
@@ -204,3 +278,103 @@ def _talks_to_full_coverage(walk, sec, meeting):
             walk.go(sec, f"/meetings/{meeting.pk}/talks/")
     assert all(part.complete for part in plan_view(meeting).coverage.parts)
     walk.shot(sec, "talks-covered")
+
+
+def _statement(walk, page, kind, speaker, content, target="", suggestion="", response=""):
+    form = "form[action$='/statement/'] "
+    walk.burden.select(page, form + "select[name=kind]", kind)
+    walk.burden.select(page, form + "select[name=speaker]", str(speaker))
+    if target:
+        walk.burden.select(page, form + "select[name=target]", str(target))
+    walk.burden.fill(page, form + "textarea[name=content]", content)
+    if suggestion:
+        walk.burden.fill(page, form + "textarea[name=suggestion]", suggestion)
+    if response:
+        walk.burden.fill(page, form + "textarea[name=response]", response)
+    walk.click(page, "记录")
+    walk.no_error(page)
+
+
+def _open_sitting(walk, sec, meeting, label):
+    walk.go(sec, f"/meetings/{meeting.pk}/sittings/")
+    walk.click(sec, f"开始{label}")
+    walk.no_error(sec)
+    sec.get_by_role("button", name="记录会议").first.click() if sec.get_by_role("button", name="记录会议").count() else None
+    sitting = meeting.sittings.get(kind="committee" if label == "支委会" else "general")
+    walk.go(sec, f"/meetings/sittings/{sitting.pk}/")
+    return sitting
+
+
+def _committee_sitting(walk, sec, meeting):
+    """支委会 first: the secretary's self-criticism, then each committee member's, and the
+    secretary criticises each of them, who responds (OL-3.1.a/b/e)."""
+    from meetings.services.prep_common import committee_members, secretary_of
+
+    secretary = secretary_of(meeting)
+    others = [m for m in committee_members(meeting) if m.pk != secretary.pk]
+    sitting = _open_sitting(walk, sec, meeting, "支委会")
+    _statement(walk, sec, "self", secretary.pk, "带头学习不够深入，对流动党员的联系和关心不够经常。")
+    for m in others:
+        _statement(walk, sec, "self", m.pk, "分管的志愿服务活动发动群众不够，活动安排公布不及时。")
+        _statement(
+            walk,
+            sec,
+            "mutual",
+            secretary.pk,
+            "组织活动前征求居民意见不够。",
+            target=m.pk,
+            suggestion="每月活动前到网格听取意见。",
+            response="接受批评，下月起按月公布活动安排。",
+        )
+    walk.shot(sec, "committee-sitting")
+    walk.click(sec, "结束支委会")
+    sitting.refresh_from_db()
+    assert sitting.status == "closed", sec.inner_text("main")[:1200]
+
+
+def _general_sitting_with_ballots(walk, sec, rev, meeting):
+    """党员大会: the secretary reports the team's self-examination, a member criticises, the
+    民主测评 is cast on phones, the reviewer comments and the secretary sums up (OL-3.1.c, 3.2, 3.3)."""
+    from meetings.services.prep_common import roster, secretary_of
+
+    secretary = secretary_of(meeting)
+    sitting = _open_sitting(walk, sec, meeting, "党员大会")
+    _statement(walk, sec, "report", secretary.pk, "代表支部委员会通报对照检查情况：查摆问题3条，整改措施6项。")
+    member = next(m for m in roster(meeting) if m.user_id and m.user.username == "dangyuan")
+    _statement(
+        walk,
+        sec,
+        "mutual",
+        member.pk,
+        "支部活动多在工作日白天，上班的党员参加不了。",
+        target="team",
+        suggestion="活动时间兼顾上班党员，可安排在晚上或周末。",
+        response="采纳，明年起每季度至少一次周末活动。",
+    )
+    # 民主评议: the secretary opens the vote; members vote on their phones (OL-3.1, 民主评议党员).
+    walk.go(sec, f"/appraisal/meeting/{meeting.pk}/")
+    walk.click(sec, "开展民主评议")
+    walk.burden.select(sec, "select[name=sitting]", str(sitting.pk))
+    walk.click(sec, "开始民主测评")
+    walk.no_error(sec)
+    from appraisal.models import Appraisal
+
+    appraisal = Appraisal.objects.get(meeting=meeting)
+    assert appraisal.voting_status == "open", sec.inner_text("main")[:800]
+    voters = [m.user.username for m in roster(meeting) if m.user_id and not m.is_probationary][:18]
+    for username in voters:
+        phone = walk.as_(username, PHONE)
+        walk.go(phone, f"/appraisal/{appraisal.pk}/ballot/")
+        for radio in phone.locator("input[type=radio][value=qualified]").all():
+            radio.check()
+        if username == voters[0]:
+            walk.shot(phone, "ballot-phone")
+            from tests.browser import assert_no_horizontal_scroll
+
+            assert_no_horizontal_scroll(phone)
+        walk.click(phone, "匿名提交测评票")
+        walk.no_error(phone)
+    walk.go(sec, f"/appraisal/meeting/{meeting.pk}/")
+    walk.click(sec, "结束民主测评")
+    walk.no_error(sec)
+    walk.shot(sec, "appraisal-closed")

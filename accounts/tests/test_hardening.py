@@ -166,3 +166,25 @@ def test_xml_parsing_is_defused():
 
 def test_eicar_is_left_to_clamd():
     pytest.skip("恶意代码扫描由基础设施的 clamd 完成（docs/security.md）；本环境无 clamd。")
+
+
+def test_every_public_form_is_throttled():
+    """Public views that accept submissions count hits in `core.throttle` (login: django-axes)."""
+    import inspect
+
+    from tests.test_permission_matrix import ROUTES
+
+    exempt = {"accounts:login", "accounts:logout", "api:openapi-json", "api:openapi-view"}
+    unthrottled, checked = [], 0
+    for name, callback in ROUTES:
+        if not getattr(callback, "is_public", False) or name in exempt:
+            continue
+        try:
+            source = inspect.getsource(inspect.unwrap(callback))
+        except (OSError, TypeError):
+            continue
+        if "POST" in source:
+            checked += 1
+            if "throttle" not in source:
+                unthrottled.append(name)
+    assert unthrottled == [] and checked >= 2

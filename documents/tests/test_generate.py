@@ -269,17 +269,18 @@ def test_people_for_democratic_life_in_rank_order(world):
 
 def test_appraisal_results_xlsx(world):
     from appraisal.choices import Grade, RatingStatus, VotingStatus
-    from appraisal.models import Appraisee, Ballot, BallotMark, Rating
+    from appraisal.models import Appraisee, Rating, Tally
     from appraisal.tests.factories import make_appraisal
 
     appraisal = make_appraisal(world.b1, status=VotingStatus.CLOSED)
     meeting = appraisal.meeting
     assert "appraisal_results" in [k.key for k in kinds.for_meeting(meeting)]
     people = list(Appraisee.objects.filter(appraisal=appraisal).order_by("position"))
+    counts = {}  # two ballots: (优秀, 合格, 合格) and (合格, 合格, 基本合格)
     for grades in (["excellent", "qualified", "qualified"], ["qualified", "qualified", "basically_qualified"]):
-        ballot = Ballot.objects.create(appraisal=appraisal)
         for appraisee, grade in zip(people, grades, strict=True):
-            BallotMark.objects.create(ballot=ballot, appraisee=appraisee, grade=grade)
+            counts[(appraisee.pk, grade)] = counts.get((appraisee.pk, grade), 0) + 1
+    Tally.objects.bulk_create([Tally(appraisee_id=pk, grade=grade, count=n) for (pk, grade), n in counts.items()])
     appraisal.ballots_cast = 2
     appraisal.save(update_fields=["ballots_cast"])
     Rating.objects.create(
@@ -307,3 +308,16 @@ def test_appraisal_results_hidden_until_voting_closed(world):
     assert "appraisal_results" not in [k.key for k in kinds.for_meeting(appraisal.meeting)]
     with pytest.raises(KeyError):
         kinds.generate("appraisal_results", appraisal.meeting)
+
+
+def test_control_characters_and_formula_text_do_not_break_documents(recorded, world):
+    from rectification.models import RectificationItem
+
+    meeting, facts = recorded
+    RectificationItem.objects.filter(pk=facts["public_item"].pk).update(goal="=CMD()丰富\x0b活动\x1f形式")
+    _, _, text = docx("problem_list", meeting)
+    assert "=CMD()丰富活动形式" in text
+    _, body = kinds.generate("ledger", meeting)
+    ws = load_workbook(io.BytesIO(body)).active
+    cell = next(c for row in ws.iter_rows(min_row=3) for c in row if c.value and str(c.value).startswith("=CMD"))
+    assert cell.data_type == "s"

@@ -105,3 +105,13 @@ def test_upload_page_shows_the_message_and_keeps_the_old_template(world, client)
     response = client.post(f"/documents/templates/org/{world.district.pk}/upload/", {"kind": "situation_report", "file": good})
     assert response.status_code == 302
     assert templates.active_for(world.b1, "situation_report").number == 2
+
+
+def test_district_template_escapes_user_text(world):
+    from meetings.models import Plan
+
+    meeting, _ = full_meeting(world)
+    Plan.objects.filter(meeting=meeting).update(place="党群服务中心<三楼> & 会议室")
+    templates.upload(world.district, "notice", template_with("{{ organization }} {{ meeting_time }} 地点：{{ place }}"), actor=world.operator)
+    _, body = kinds.generate("notice", meeting)
+    assert "地点：党群服务中心<三楼> & 会议室" in text_of(body)

@@ -507,7 +507,9 @@ def _last_year(meeting: Meeting, member_ids: set[int | None]):
     q = Q(member_id__in=[m for m in member_ids if m is not None])
     if None in member_ids:
         q |= Q(member__isnull=True)
-    return SelfExamination.objects.filter(q, meeting__organization_id=meeting.organization_id, meeting__kind=meeting.kind, meeting__year=meeting.year - 1)
+    return SelfExamination.objects.filter(
+        q, meeting__organization_id=meeting.organization_id, meeting__kind=meeting.kind, meeting__year=meeting.year - 1
+    ).select_related("meeting")  # data_of reads se.meeting.kind: no query per material
 
 
 @dataclass
