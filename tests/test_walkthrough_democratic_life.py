@@ -1,0 +1,363 @@
+"""The 民主生活会 of the demo leading team (东城街道党工委领导班子) in a real browser (issue 12 item 3):
+the 纪委 publishes the topic, the main leader decides the plan and files it 20 days ahead, the
+组织部 receives its copy, the notice goes public (opened without login), preparation, the meeting
+with the fixed agenda ①–⑦ in order, one absentee (outline read by a colleague, criticism relayed
+afterwards) and two observers, the guide's 点评, the summary, measures into the ledger, the
+report and the 通报 on the public page. Screenshots: test-artifacts/screenshots/walkthrough-dl-*.png.
+
+Study sessions, opinions, talks and materials are prepared with the services and models (their
+pages are walked in the 组织生活会 walkthrough); their DL pages are opened and photographed here.
+The meeting day is 20 days ahead, so `time_machine` moves the clock to it for the sitting.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.browser import DESKTOP, PHONE, assert_no_horizontal_scroll
+from tests.test_walkthrough_org_life import Walk
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+THEME = "深入学习贯彻党的创新理论，以实干实绩推动高质量发展"
+UTC = datetime.UTC
+
+
+class DLWalk(Walk):
+    def click(self, page, name, *, within=None):
+        scope = page.locator(within) if within else page
+        button = scope.get_by_role("button", name=name, exact=True).first
+        if button.get_attribute("data-confirm"):
+            page.once("dialog", lambda d: d.accept())
+        button.click()
+        page.wait_for_load_state("networkidle")
+
+    def shot(self, page, name):
+        self.step += 1
+        page.screenshot(path=str(self.artifacts / f"walkthrough-dl-{self.step:02d}-{name}.png"), full_page=True)
+
+    def log_out_all(self):
+        for page in self.pages.values():
+            page.context.close()
+        self.pages = {}
+
+    def messages(self, page):
+        return page.inner_text("main")[:600]
+
+
+def _at(time_machine, day, hour=9):
+    time_machine.move_to(datetime.datetime(day.year, day.month, day.day, hour - 8, 30, tzinfo=UTC), tick=True)
+
+
+def _prepare(meeting, leaders, main_user, today):
+    """Study, opinions, talks, reading list and every leader's material (services and models)."""
+    from meetings.choices import StudyForm
+    from meetings.models import Opinion, OpinionSummary, Reading, StudyAttendance, StudySession, Talk
+    from meetings.services import materials
+
+    concentrated = StudySession.objects.create(meeting=meeting, form=StudyForm.CONCENTRATED, title="集中学习党的创新理论", date=today, hours=Decimal(8))
+    own = StudySession.objects.create(meeting=meeting, form=StudyForm.SELF, title="个人自学", date=today, hours=Decimal(16))
+    for m in leaders:
+        StudyAttendance.objects.create(session=concentrated, member=m)
+        StudyAttendance.objects.create(session=own, member=m)
+    Opinion.objects.create(
+        meeting=meeting, channel="form", target="team", content="班子成员到社区调研不够深入，解决群众急难愁盼问题不够及时。", received_on=today
+    )
+    OpinionSummary.objects.create(meeting=meeting, number=1, content={"team": ["调研不够深入"]}, frozen_by=main_user)
+    for i, a in enumerate(leaders):
+        for b in leaders[i + 1 :]:
+            Talk.objects.create(meeting=meeting, member_a=a, member_b=b, held_on=today)
+    Reading.objects.get_or_create(meeting=meeting, title="《中国共产党章程》")
+    for se in materials.create_materials(meeting, actor=main_user):
+        author = se.member.user if se.member and getattr(se.member, "user", None) else main_user
+        se = materials.save_draft(
+            se,
+            {
+                "thought_section": "理论学习不够深入，学用结合不够紧密。",
+                "problems": "深入社区调查研究不够，解决群众反映的问题不够及时。",
+                "causes": "宗旨意识有所淡化，担当精神不够强。",
+                "measures": "每月到联系社区开展一次调研，建立问题清单。",
+                "personal_section": "本人对班子存在的问题负有责任。",
+            },
+            actor=author,
+            version=se.version,
+        )
+        materials.submit(se, actor=author, version=se.version)
+
+
+def test_democratic_life_walkthrough(browser, live_server, artifacts, time_machine):
+    from meetings.models import Meeting
+    from meetings.services import dl
+    from organizations import demo
+
+    ctx = demo.build()
+    team, leaders, orgs, users = ctx["team"], ctx["leaders"], ctx["orgs"], ctx["users"]
+    main, second, absent = leaders[0], leaders[1], leaders[3]
+    today = timezone.localdate()
+    day = today + datetime.timedelta(days=20)
+    _at(time_machine, today, 9)
+    walk = DLWalk(browser, live_server, artifacts)
+
+    # 1. The 纪委 publishes the year's topic and window (DL-1.2.b, DL-2.1.a).
+    jw = walk.as_("jiwei")
+    walk.go(jw, "/meetings/dl/topics/")
+    walk.burden.select(jw, "select[name=organization]", str(orgs["DEMO"].pk))
+    if jw.locator("select[name=year]").count():
+        walk.burden.select(jw, "select[name=year]", str(day.year))
+    else:
+        walk.burden.fill(jw, "input[name=year]", str(day.year))
+    walk.burden.fill(jw, "input[name=theme]", THEME)
+    walk.burden.fill(jw, "input[name=window_start]", today.isoformat())
+    walk.burden.fill(jw, "input[name=window_end]", (today + datetime.timedelta(days=40)).isoformat())
+    walk.click(jw, "发布并为各领导班子创建民主生活会")
+    walk.no_error(jw)
+    meeting = Meeting.objects.get(leading_team=team, special=False, year=day.year)
+    assert meeting.theme == THEME, walk.messages(jw)
+    walk.shot(jw, "topic")
+
+    # 2. The main leader drafts and decides the plan and files it 20 days ahead (DL-2.2).
+    ld = walk.as_("lingdao")
+    walk.go(ld, f"/meetings/dl/{meeting.pk}/plan/")
+    walk.burden.fill(ld, "textarea[name=theme_rationale]", "结合街道基层治理、为民服务的中心任务和班子在调查研究、联系群众方面的不足确定。")
+    walk.burden.fill(ld, "input[name=scheduled_date]", day.isoformat())
+    walk.burden.fill(ld, "input[name=start_time]", "09:00")
+    walk.burden.fill(ld, "input[name=place]", "街道党工委会议室")
+    walk.burden.fill(ld, "textarea[name=participants]", "、".join(m.name for m in leaders))
+    walk.burden.fill(ld, "textarea[name=observers]", "“两代表一委员”代表、服务对象代表")
+    walk.click(ld, "保存草稿")
+    walk.no_error(ld)
+    assert "方案已保存" in ld.inner_text("body"), walk.messages(ld)
+    walk.shot(ld, "plan-draft")
+    walk.burden.select(ld, "select[name=mode]", "main_leader")
+    walk.click(ld, "确认审定")
+    meeting.refresh_from_db()
+    assert meeting.plan.status == "approved" and meeting.stage == "preparing", walk.messages(ld)
+    ld.once("dialog", lambda d: d.accept())
+    ld.locator(f"form[action$='/dl/{meeting.pk}/plan/file/'] button").click()
+    ld.wait_for_load_state("networkidle")
+    assert "方案已同时报上级纪委和组织部门。" in ld.inner_text("body"), walk.messages(ld)
+    assert not dl.filing_state(meeting)["late"]
+    walk.shot(ld, "plan-filed")
+
+    # 3. The 组织部 receives its copy of the filing.
+    zz = walk.as_("zuzhibu")
+    walk.go(zz, "/meetings/dl/filings/")
+    walk.burden.fill(zz, "input[name=comment]", "已阅，请按方案做好会前准备。")
+    walk.click(zz, "查收")
+    walk.no_error(zz)
+    assert meeting.plan.filings.get(office="organization_dept").received_at is not None, walk.messages(zz)
+    walk.shot(zz, "filing-received")
+
+    # 4. The public notice (DL-2.3), then its public page in a context without login.
+    walk.go(ld, f"/meetings/dl/{meeting.pk}/notice/")
+    walk.burden.fill(ld, "input[name=title]", f"关于召开{meeting.title}的公告")
+    walk.burden.fill(ld, "input[name=meeting_time_text]", f"{day:%Y年%-m月%-d日} 上午9:00")
+    walk.burden.fill(ld, "textarea[name=opinion_channels]", "1. 街道一楼大厅意见箱；\n2. 电话：010-00000000（工作日9:00—17:00）。")
+    walk.burden.fill(ld, "input[name=opinion_deadline]", (day - datetime.timedelta(days=7)).isoformat())
+    walk.burden.fill(ld, "input[name=form]", "书面通知、街道公示栏")
+    walk.burden.fill(ld, "input[name=scope]", "街道机关干部职工和辖区群众")
+    if ld.locator("input[name=is_public]").count():
+        ld.check("input[name=is_public]")
+    walk.click(ld, "发布公告")
+    walk.no_error(ld)
+    assert "公告已发布。" in ld.inner_text("body"), walk.messages(ld)
+    walk.shot(ld, "notice")
+    meeting.refresh_from_db()
+    for viewport, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        public = browser.new_context(viewport=viewport, locale="zh-CN")
+        pp = public.new_page()
+        pp.goto(f"{walk.url}/meetings/dl/public/{meeting.public_token}/")
+        assert "关于召开" in pp.locator("h1").inner_text() and "意见箱" in pp.inner_text("body")
+        assert_no_horizontal_scroll(pp)
+        walk.shot(pp, f"public-notice-{label}")
+        public.close()
+
+    # 5. Study, opinions, talks, readings and materials; their pages; PREPARING → READY.
+    _prepare(meeting, leaders, users["lingdao"], today)
+    for path, name in ((f"/meetings/dl/{meeting.pk}/study/", "study"), (f"/meetings/{meeting.pk}/materials/", "materials")):
+        walk.go(ld, path)
+        walk.no_error(ld)
+        walk.shot(ld, name)
+    walk.go(ld, f"/meetings/{meeting.pk}/")
+    ld.once("dialog", lambda d: d.accept())
+    ld.locator("form button", has_text="进入下一阶段").first.click()
+    ld.wait_for_load_state("networkidle")
+    meeting.refresh_from_db()
+    assert meeting.stage == "ready", walk.messages(ld)
+    walk.shot(ld, "ready")
+
+    # 6. The meeting day: the record with one absentee and two observers (DL-3).
+    walk.log_out_all()
+    _at(time_machine, day, 9)
+    ld = walk.as_("lingdao")
+    walk.go(ld, f"/meetings/dl/{meeting.pk}/sitting/")
+    walk.burden.fill(ld, "input[name=date]", day.isoformat())
+    walk.burden.fill(ld, "input[name=place]", "街道党工委会议室")
+    walk.burden.fill(ld, "input[name=guide_name]", "区纪委 陈监督")
+    walk.burden.fill(ld, "input[name=recorder]", "党政办 记录员")
+    walk.click(ld, "开始记录")
+    walk.no_error(ld)
+    sitting = dl.dl_sitting(meeting)
+    assert sitting is not None, walk.messages(ld)
+    att = "form[action$='/sitting/attendance/'] "
+    ld.locator("details summary", has_text="登记缺席和代读人").click()
+    walk.burden.select(ld, att + "select[name=member]", str(absent.pk))
+    walk.burden.select(ld, att + "select[name=mode]", "absent")
+    walk.burden.fill(ld, att + "input[name=absence_reason]", "参加区委党校培训")
+    walk.burden.select(ld, att + "select[name=proxy]", str(second.pk))
+    walk.click(ld, "登记", within=att.strip())
+    walk.no_error(ld)
+    obs = "form[action$='/sitting/observer/'] "
+    for name, category, affiliation in (("张代表", "deputy", "区人大代表"), ("刘大姐", "service_recipient", "社区居民")):
+        ld.locator("details summary", has_text="登记列席人员").click()
+        walk.burden.fill(ld, obs + "input[name=name]", name)
+        walk.burden.select(ld, obs + "select[name=category]", category)
+        walk.burden.fill(ld, obs + "input[name=affiliation]", affiliation)
+        walk.click(ld, "登记", within=obs.strip())
+        walk.no_error(ld)
+    assert sitting.observers.count() == 2 and sitting.attendance.filter(mode="absent").count() == 1, walk.messages(ld)
+    walk.shot(ld, "sitting-opened")
+
+    deputy = sitting.observers.get(name="张代表")
+    observer_spoke = False
+    for _ in range(200):
+        item = dl.current_item(sitting)
+        if item is None or item.slot >= 6:
+            break
+        entry = ld.locator("section.dl-entry")
+        if item.slot in (1, 2):
+            notes = entry.locator("textarea[name=notes]")
+            if item.slot == 1:
+                walk.burden.fill(ld, "section.dl-entry textarea[name=notes]", "主持人说明会议主题和议程，提出开好民主生活会的要求。")
+            elif not notes.input_value():
+                notes.fill("通报上年度民主生活会整改落实情况和征求意见情况。")
+            walk.click(ld, "记录并完成本项", within="section.dl-entry")
+        else:
+            hint = ld.locator("li.dl-item.is-current p.muted").inner_text()
+            if "本项可以完成" in hint:
+                walk.click(ld, "完成本项", within="section.dl-entry")
+            else:
+                state = dl.round_state(sitting, item)
+                if item.slot != 3 and state.get("has_self") and state.get("subject") == main and not observer_spoke:
+                    ld.select_option("section.dl-entry select[name=kind]", "mutual")
+                    ld.select_option("section.dl-entry select[name=speaker]", "")
+                    ld.select_option("section.dl-entry select[name=observer]", str(deputy.pk))
+                    observer_spoke = True
+                ld.fill("section.dl-entry textarea[name=content]", "对照检查查摆问题具体，有事实、有分析。")
+                walk.click(ld, "记录发言", within="section.dl-entry")
+        walk.no_error(ld)
+    assert observer_spoke
+    walk.shot(ld, "statements")
+
+    # 7. 点评 by the guiding leader (the 纪委), then the main leader's 小结, and close.
+    jw = walk.as_("jiwei")
+    walk.go(jw, f"/meetings/dl/{meeting.pk}/sitting/")
+    entry = "section.dl-entry "
+    walk.burden.fill(jw, entry + "textarea[name=on_preparation]", "会前学习、征求意见、谈心谈话扎实。")
+    walk.burden.fill(jw, entry + "textarea[name=on_criticism]", "批评见人见事，自我批评深刻。")
+    walk.burden.fill(jw, entry + "textarea[name=on_effect]", "达到了团结—批评—团结的目的。")
+    walk.burden.fill(jw, entry + "textarea[name=guidance]", "抓好整改落实\n加强班子自身建设")
+    walk.click(jw, "保存点评")
+    walk.no_error(jw)
+    assert "点评已记录。" in jw.inner_text("body"), walk.messages(jw)
+    walk.go(ld, f"/meetings/dl/{meeting.pk}/sitting/")
+    walk.burden.fill(ld, entry + "textarea[name=shortcomings]", "个别同志查摆问题还不够深入。")
+    walk.burden.fill(ld, entry + "textarea[name=rectification_opinions]", "逐条制定整改措施，明确时限。")
+    walk.burden.fill(ld, entry + "textarea[name=commitment]", "班子坚决抓好整改落实。")
+    walk.click(ld, "保存小结")
+    walk.no_error(ld)
+    walk.click(ld, "结束会议记录")
+    walk.no_error(ld)
+    meeting.refresh_from_db()
+    assert meeting.stage == "held", walk.messages(ld)
+    body = ld.inner_text("body")
+    assert f"由{second.name}代读" in body and "张代表" in body and "刘大姐" in body
+    assert ld.locator(".dl-item.is-done").count() == sitting.agenda.count()
+    walk.shot(ld, "record")
+
+    # 8. The absent leader hears the criticism afterwards (DL-3.3.j).
+    relay = "form[action*='/dl/relay/'] "
+    walk.burden.fill(ld, relay + "input[name=delivered_on]", day.isoformat())
+    walk.burden.select(ld, relay + "select[name=mode]", "in_person")
+    walk.click(ld, "记录已转达")
+    walk.no_error(ld)
+    from meetings.models import Feedback
+
+    assert Feedback.objects.get(meeting=meeting, recipient=absent).delivered_on == day, walk.messages(ld)
+    walk.shot(ld, "relay")
+
+    # 9. Measures into the rectification ledger (DL-4.1): the team's and each leader's.
+    deadline = (day + datetime.timedelta(days=90)).isoformat()
+    walk.go(ld, f"/meetings/dl/{meeting.pk}/after/")
+    m = "form[action$='/after/measure/'] "
+    for owner in [None, *leaders]:
+        ld.locator("details summary", has_text="新增整改措施").click()
+        if owner is not None:
+            walk.burden.select(ld, m + "select[name=owner]", str(owner.pk))
+        walk.burden.fill(
+            ld,
+            m + "textarea[name=description]" if ld.locator(m + "textarea[name=description]").count() else m + "input[name=description]",
+            "深入基层调查研究不够",
+        )
+        walk.burden.fill(
+            ld,
+            m + "textarea[name=measures]" if ld.locator(m + "textarea[name=measures]").count() else m + "input[name=measures]",
+            "每季度到联系社区开展专题调研",
+        )
+        walk.burden.fill(ld, m + "input[name=deadline]", deadline)
+        walk.click(ld, "列入整改台账")
+        walk.no_error(ld)
+    assert "尚未制定个人整改措施" not in ld.inner_text("body"), walk.messages(ld)
+    walk.shot(ld, "measures")
+
+    # 10. The report package within 15 days and the 通报 on the public page (DL-4.2, DL-4.3).
+    _report_and_circular(walk, ld, meeting, users["lingdao"], day, time_machine)
+    public = browser.new_context(viewport=PHONE, locale="zh-CN")
+    pp = public.new_page()
+    pp.goto(f"{walk.url}/meetings/dl/public/{meeting.public_token}/")
+    assert "情况的通报" in pp.inner_text("body")
+    assert_no_horizontal_scroll(pp)
+    walk.shot(pp, "public-circular")
+    public.close()
+
+
+def _report_and_circular(walk, ld, meeting, user, day, time_machine):
+    """Report (scan, sections, submit) and 通报 through the rectification views with the test client."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from meetings.tests.factories_dl import PNG
+    from rectification.models import Report
+    from rectification.reports import SECTION_KEYS
+
+    client = Client()
+    client.force_login(user)
+    client.post(reverse("rectification:report_scan", args=[meeting.pk]), {"file": SimpleUploadedFile("原始记录.png", PNG, content_type="image/png")})
+    _at(time_machine, day + datetime.timedelta(days=10), 10)
+    client.force_login(user)
+    report = Report.objects.get(meeting=meeting)
+    client.post(reverse("rectification:report_save", args=[meeting.pk]), {**{k: f"{k}：按会议记录填写。" for k in SECTION_KEYS}, "version": report.version})
+    client.post(reverse("rectification:report_submit", args=[meeting.pk]), follow=True)
+    version = Report.objects.get(meeting=meeting).versions.get()
+    assert version.late_days == 0
+    circular = client.get(reverse("rectification:circular", args=[meeting.pk])).context["circular"]
+    client.post(
+        reverse("rectification:circular_save", args=[meeting.pk]),
+        {
+            "title": f"关于{meeting.title}情况的通报",
+            "content": "会议情况和整改措施……",
+            "scope": "街道机关干部和辖区群众",
+            "form": "书面通报、公开栏",
+            "is_public": "on",
+            "version": circular.version,
+            "publish": "1",
+        },
+    )
+    walk.log_out_all()
+    ld = walk.as_("lingdao")
+    walk.go(ld, f"/meetings/dl/{meeting.pk}/after/")
+    walk.no_error(ld)
+    walk.shot(ld, "after-report")
