@@ -323,12 +323,15 @@ def dl_response_closes_round(ctx: Context):
             rounds[r] = []
             order.append(r)
         rounds[r].append(st)
+    absent = {k for k, a in ctx.attendance.get(SITTING, {}).items() if a.mode == ABSENT}
     out = []
     for i, r in enumerate(order):
         items = rounds[r]
         responses = [st.seq for st in items if st.kind == "response" and st.speaker == r]
         if not responses:
-            out.append((r, "no_response"))
+            # An absent subject cannot answer; the criticism is relayed after the meeting (DL-3.3.j).
+            if r not in absent:
+                out.append((r, "no_response"))
             continue
         last = max(responses)
         if any(st.seq > last for st in items if st.kind == "mutual"):

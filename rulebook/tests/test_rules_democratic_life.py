@@ -351,6 +351,17 @@ def test_DL_3_3_f_next_round_must_wait_for_the_response():
     assert (A, "next_round_started") in fired(replace(snap, statements=_renumber(said)), "DL-3.3.f").objects
 
 
+def test_DL_3_3_f_absent_subject_needs_no_response_at_the_meeting():
+    """DL-3.3.i/j: an absent leader's outline is read by a proxy and the criticism is relayed
+    afterwards, so the missing response of that round is not a finding."""
+    snap = dl(stage="held")
+    no_response = _said(snap, lambda s: not (s.kind == "response" and s.speaker == B))
+    attendance = (*[a for a in snap.attendance if a.person != B], AttendanceInfo("democratic_life", B, "absent", "公出", C))
+    quiet(replace(snap, statements=no_response, attendance=attendance), "DL-3.3.f")
+    # The same round with B present still needs B's response.
+    assert (B, "no_response") in fired(replace(snap, statements=no_response), "DL-3.3.f").objects
+
+
 def test_DL_3_3_h_criticism_without_concrete_problem():
     snap = dl(stage="held")
     said = tuple(replace(s, has_content=False) if s.kind == "mutual" and s.speaker == B and s.target == A else s for s in snap.statements)
