@@ -8,17 +8,20 @@ from django_tasks import task
 
 
 def run_daily_now(today: datetime.date | None = None) -> dict:
-    """Flag overdue items, rebuild the rollups (overdue counts move with the date), send reminders.
-    Every part is idempotent, so a second run on the same day changes and sends nothing."""
+    """Close expired online votes, flag overdue items, rebuild the rollups (overdue counts move
+    with the date), send reminders. Every part is idempotent, so a second run on the same day
+    changes and sends nothing."""
+    from appraisal.services import close_expired
     from rectification.services import flag_overdue
 
     from . import reminders, rollups
 
     today = today or timezone.localdate()
+    closed_votes = close_expired()
     flagged = flag_overdue(today)
     rolled = rollups.rebuild(today)
     sent = reminders.run(today)
-    return {"flagged_overdue": flagged, "rollups": rolled, **sent}
+    return {"closed_votes": closed_votes, "flagged_overdue": flagged, "rollups": rolled, **sent}
 
 
 @task()
