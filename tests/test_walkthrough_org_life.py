@@ -90,7 +90,8 @@ def _meeting_id(page):
 
 
 def test_year_end_org_life_walkthrough(browser, live_server, artifacts):
-    from meetings.models import Meeting
+    from meetings.models import Meeting, StudyAttendance
+    from meetings.services.study import roster_members
     from organizations import demo
     from organizations.models import Organization
 
@@ -109,6 +110,7 @@ def test_year_end_org_life_walkthrough(browser, live_server, artifacts):
     walk.no_error(sec)
     assert "/plan/" in sec.url, sec.inner_text("main")[:800]
     meeting = Meeting.objects.get(pk=_meeting_id(sec))
+    b04_members = len(list(roster_members(meeting)))
     walk.go(sec, f"/meetings/{meeting.pk}/plan/")
     sitting_day = today + datetime.timedelta(days=20)
     walk.burden.fill(sec, "input[name=scheduled_date]", sitting_day.isoformat())
@@ -143,6 +145,8 @@ def test_year_end_org_life_walkthrough(browser, live_server, artifacts):
     sec.locator("details summary", has_text="集中学习党的二十届四中全会精神").click()
     walk.click(sec, "保存参加情况")
     walk.no_error(sec)
+    # Everyone is prefilled as present: the secretary saves without choosing 25 times.
+    assert StudyAttendance.objects.filter(session__meeting=meeting).count() == b04_members
     walk.shot(sec, "study")
 
     # 4. Opinions: the secretary opens the public link; a resident gives one without logging in.

@@ -13,7 +13,7 @@ from core.views import view_permission
 from rulebook import engine
 
 from .. import lifecycle
-from ..choices import ParticipationMode, Stage
+from ..choices import ParticipationMode, Stage, StudyForm
 from ..forms_core import ReadingForm, SessionForm
 from ..models import Reading, StudyAttendance, StudySession
 from ..services import study
@@ -48,7 +48,11 @@ def _context(request, meeting, session_form=None, reading_form=None):
     me = next((m for m in members if m.user_id == request.user.pk), None)
     if not recorder:
         rows = [r for r in rows if me and r.member.pk == me.pk]
-    grid = [(r, [(s, marks.get((s.pk, r.member.pk), "")) for s in sessions]) for r in rows]
+    # A concentrated session nobody has recorded yet starts with everyone present, so the secretary
+    # changes only the absentees and the home/remote cases instead of choosing 25 times.
+    recorded = {session_id for session_id, _member in marks}
+    prefill = {s.pk: ParticipationMode.IN_PERSON for s in sessions if s.pk not in recorded and s.form != StudyForm.SELF}
+    grid = [(r, [(s, marks.get((s.pk, r.member.pk), prefill.get(s.pk, ""))) for s in sessions]) for r in rows]
     rb = lifecycle.rulebook_of(meeting)
     return {
         "meeting": meeting,
