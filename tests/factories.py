@@ -102,3 +102,10 @@ def make_leading_team(org, size=5, home_branch=None):
         )
         leaders.append(leader)
     return team, leaders
+
+
+def totp_now(device) -> str:
+    """The code a TOTP authenticator app shows now for `device` (tests log reviewers in with it)."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

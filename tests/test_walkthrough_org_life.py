@@ -46,11 +46,12 @@ class Walk:
 
     def _second_factor(self, page, username):
         """Reviewers must use TOTP (issue 10): enrol on first login, as a real reviewer would."""
-        from django_otp.oath import totp
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        from tests.factories import totp_now
+
         device = TOTPDevice.objects.filter(user__username=username).order_by("-pk").first()
-        page.fill("input[name=token]", f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}")
+        page.fill("input[name=token]", totp_now(device))
         page.click("form button[type=submit]")
         page.wait_for_load_state("networkidle")
         assert "/accounts/otp/" not in page.url, page.inner_text("main")[:300]

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.factories import totp_now
+
 
 @pytest.fixture
 def otp_on(settings):
@@ -17,12 +19,6 @@ def admins(world):
         "secadmin": make_role_user(Role.SECADMIN, world.district, display_name="安全管理员乙"),
         "auditadmin": make_role_user(Role.AUDITADMIN, world.district, display_name="审计管理员丙"),
     }
-
-
-def totp_now(device) -> str:
-    from django_otp.oath import totp
-
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
 def enrol(user):

@@ -8,9 +8,9 @@ from accounts.choices import Role
 from api.tokens import create_token
 from audit.services import record
 from tests.browser import DESKTOP, PHONE, assert_no_horizontal_scroll, log_in
-from tests.factories import make_role_user
+from tests.factories import make_role_user, totp_now
 
-from .conftest import enrol, totp_now
+from .conftest import enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityPolicy
 from audit.models import AuditEntry
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_now
 
-from .conftest import enrol, totp_now, verified_login
+from .conftest import enrol, verified_login
 
 pytestmark = pytest.mark.django_db
 
