@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.prepared import Prepared
 from rulebook import dates
 from rulebook.constants import FLEXIBLE_MODES, FLOW_MODE, TEAM
 from rulebook.snapshot import (
@@ -69,6 +70,19 @@ def register_contributor(name_or_fn, fn: Contributor | None = None, *, provides=
     CONTRIBUTORS[name] = fn
     PROVIDES[name] = frozenset(provides)
     return fn
+
+
+_PREPARED: dict[str, Prepared] = {}
+
+
+def _q(name: str, build, **kinds) -> Prepared:
+    """The builder's per-table query `name`, compiled to SQL on first use (`core.prepared`): the
+    same SQL and values as the queryset, without Django building and compiling ~20 querysets on
+    every meeting page. `build` runs only that first time."""
+    prepared = _PREPARED.get(name)
+    if prepared is None:
+        prepared = _PREPARED[name] = Prepared(build, **kinds)
+    return prepared
 
 
 def _provided() -> frozenset[str]:
@@ -125,15 +139,19 @@ def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
     )
     people: list[Person] = []
     users: dict[int, str] = {}
-    current = Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     if meeting.kind == MeetingKind.DEMOCRATIC_LIFE:
         if not meeting.leading_team_id:
             return (), {}
-        rows = (
-            LeadingTeamMembership.objects.filter(current, team_id=meeting.leading_team_id, started_on__lte=today)
-            .order_by("rank", "pk")
-            .values("is_main_leader", "rank", *(f"member__{f}" for f in member_fields))
-        )
+        rows = _q(
+            "team",
+            lambda team, today: (
+                LeadingTeamMembership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), team_id=team, started_on__lte=today)
+                .order_by("rank", "pk")
+                .values("is_main_leader", "rank", *(f"member__{f}" for f in member_fields))
+            ),
+            team=int,
+            today=date,
+        ).rows(team=meeting.leading_team_id, today=today)
         for r in rows:
             k = key(r["member__id"])
             if r["member__user_id"]:
@@ -153,9 +171,18 @@ def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
             )
         return tuple(people), users
     offices: dict[int, set[str]] = defaultdict(set)
-    for member_id, kind in Position.objects.filter(current, organization_id=meeting.organization_id, started_on__lte=today).values_list("member_id", "kind"):
+    positions = _q(
+        "positions",
+        lambda org, today: Position.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), organization_id=org, started_on__lte=today).values_list(
+            "member_id", "kind"
+        ),
+        org=int,
+        today=date,
+    )
+    for member_id, kind in positions.tuples(org=meeting.organization_id, today=today):
         offices[member_id].add(kind)
-    for r in Member.objects.filter(organization_id=meeting.organization_id, is_active=True).order_by("name", "pk").values(*member_fields):
+    members = _q("members", lambda org: Member.objects.filter(organization_id=org, is_active=True).order_by("name", "pk").values(*member_fields), org=int)
+    for r in members.rows(org=meeting.organization_id):
         k = key(r["id"])
         if r["user_id"]:
             users[r["user_id"]] = k
@@ -223,7 +250,7 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
     plan_row = _one(m, "plan")
     plan = PlanInfo()
     if plan_row is not None:
-        filings = list(PlanFiling.objects.filter(plan=plan_row).values_list("office", "filed_at"))
+        filings = _q("filings", lambda plan: PlanFiling.objects.filter(plan_id=plan).values_list("office", "filed_at"), plan=int).tuples(plan=plan_row.pk)
         offices = frozenset(o for o, _ in filings if o)
         filed_on = max((_day(at) for _, at in filings), default=None) if {"discipline", "organization_dept"} <= offices else None
         decided = plan_row.status in (PlanStatus.APPROVED, PlanStatus.FILED)
@@ -247,7 +274,11 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
     meeting_date = (plan_row.scheduled_date if plan_row and plan_row.scheduled_date else None) or m.scheduled_date
 
     # sittings first: the meeting day decides what counts as 会前
-    sittings_rows = list(Sitting.objects.filter(meeting=m).values("id", "kind", "order", "status", "date", "guide_id", "minutes_scan", "host_id"))
+    sittings_rows = _q(
+        "sittings",
+        lambda meeting: Sitting.objects.filter(meeting_id=meeting).values("id", "kind", "order", "status", "date", "guide_id", "minutes_scan", "host_id"),
+        meeting=int,
+    ).rows(meeting=m.pk)
     sitting_kind = {s["id"]: s["kind"] for s in sittings_rows}
     sittings = tuple(
         SittingInfo(
@@ -276,30 +307,49 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
             is_public=n["is_public"],
             display_until=n["display_until"],
         )
-        for n in PublicNotice.objects.filter(meeting=m).values(
-            "kind", "published_at", "meeting_time_text", "title", "body", "opinion_channels", "form", "scope", "is_public", "display_until"
-        )
+        for n in _q(
+            "notices",
+            lambda meeting: PublicNotice.objects.filter(meeting_id=meeting).values(
+                "kind", "published_at", "meeting_time_text", "title", "body", "opinion_channels", "form", "scope", "is_public", "display_until"
+            ),
+            meeting=int,
+        ).rows(meeting=m.pk)
     )
     # The campaign's reading list is inherited by every meeting of the round (not copied).
     reading_count = m.reading_n + (len(m.campaign.readings or []) if m.campaign_id else 0)
 
     # study
-    session_rows = list(StudySession.objects.filter(meeting=m).values("id", "form", "date", "hours"))
+    session_rows = _q("sessions", lambda meeting: StudySession.objects.filter(meeting_id=meeting).values("id", "form", "date", "hours"), meeting=int).rows(
+        meeting=m.pk
+    )
     sessions = tuple(
         StudySessionInfo(date=s["date"], hours=float(s["hours"]), concentrated=s["form"] in CONCENTRATED_FORMS, form=s["form"]) for s in session_rows
     )
     study = tuple(
-        study_tally(session_rows, StudyAttendance.objects.filter(session__meeting=m).values("session_id", "member_id", "mode", "hours"), meeting_day).values()
+        study_tally(
+            session_rows,
+            _q(
+                "study_attendance",
+                lambda meeting: StudyAttendance.objects.filter(session__meeting_id=meeting).values("session_id", "member_id", "mode", "hours"),
+                meeting=int,
+            ).rows(meeting=m.pk),
+            meeting_day,
+        ).values()
     )
 
     # opinions
-    exam_link = SelfExamination.answered_opinions.through.objects.filter(opinion_id=OuterRef("pk"))
-    statement_link = Criticism.answers_opinions.through.objects.filter(opinion_id=OuterRef("pk"))
-    opinion_rows = list(
-        Opinion.objects.filter(meeting=m, merged_into__isnull=True)
-        .annotate(in_exam=Exists(exam_link), in_statement=Exists(statement_link))
-        .values("id", "target", "target_member_id", "channel", "received_on", "is_vague", "strong_public_concern", "in_exam", "in_statement")
-    )
+    opinion_rows = _q(
+        "opinions",
+        lambda meeting: (
+            Opinion.objects.filter(meeting_id=meeting, merged_into__isnull=True)
+            .annotate(
+                in_exam=Exists(SelfExamination.answered_opinions.through.objects.filter(opinion_id=OuterRef("pk"))),
+                in_statement=Exists(Criticism.answers_opinions.through.objects.filter(opinion_id=OuterRef("pk"))),
+            )
+            .values("id", "target", "target_member_id", "channel", "received_on", "is_vague", "strong_public_concern", "in_exam", "in_statement")
+        ),
+        meeting=int,
+    ).rows(meeting=m.pk)
     opinions = tuple(
         OpinionInfo(
             id=o["id"],
@@ -313,7 +363,16 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         for o in opinion_rows
     )
     answered_opinions = {o.id for o in opinions if o.answered}
-    summary_row = OpinionSummary.objects.filter(meeting=m).order_by("-number").values("frozen_at", "none_received").first()
+    summary_row = next(
+        iter(
+            _q(
+                "summary",
+                lambda meeting: OpinionSummary.objects.filter(meeting_id=meeting).order_by("-number").values("frozen_at", "none_received")[:1],
+                meeting=int,
+            ).rows(meeting=m.pk)
+        ),
+        None,
+    )
     summary = None
     if summary_row is not None:
         none = summary_row["none_received"] or []
@@ -328,16 +387,26 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
             acknowledged_on=f["acknowledged_on"],
             by=person_of_user(f["delivered_by_id"]) if f["delivered_by_id"] else "",
         )
-        for f in Feedback.objects.filter(meeting=m).values("kind", "recipient_id", "delivered_on", "due_on", "acknowledged_on", "delivered_by_id")
+        for f in _q(
+            "feedback",
+            lambda meeting: Feedback.objects.filter(meeting_id=meeting).values(
+                "kind", "recipient_id", "delivered_on", "due_on", "acknowledged_on", "delivered_by_id"
+            ),
+            meeting=int,
+        ).rows(meeting=m.pk)
     )
 
     talks = tuple(
         TalkInfo(a=key(t["member_a_id"]) or ukey(t["user_a_id"]), b=key(t["member_b_id"]), kind=t["kind"], held_on=t["held_on"])
-        for t in Talk.objects.filter(meeting=m).values("member_a_id", "user_a_id", "member_b_id", "kind", "held_on")
+        for t in _q(
+            "talks", lambda meeting: Talk.objects.filter(meeting_id=meeting).values("member_a_id", "user_a_id", "member_b_id", "kind", "held_on"), meeting=int
+        ).rows(meeting=m.pk)
     )
     talk_flags = tuple(
         TalkFlagInfo(a=key(f["member_a_id"]), b=key(f["member_b_id"]) or None, kind=f["kind"])
-        for f in TalkFlag.objects.filter(meeting=m).values("member_a_id", "member_b_id", "kind")
+        for f in _q("talk_flags", lambda meeting: TalkFlag.objects.filter(meeting_id=meeting).values("member_a_id", "member_b_id", "kind"), meeting=int).rows(
+            meeting=m.pk
+        )
     )
 
     # self-examinations (skipped when a contributor fills them whole: the materials app does)
@@ -384,7 +453,11 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         AttendanceInfo(
             sitting_kind=sitting_kind[a["sitting_id"]], person=key(a["member_id"]), mode=a["mode"], absence_reason=a["absence_reason"], proxy=key(a["proxy_id"])
         )
-        for a in Attendance.objects.filter(sitting__meeting=m).values("sitting_id", "member_id", "mode", "absence_reason", "proxy_id")
+        for a in _q(
+            "attendance",
+            lambda meeting: Attendance.objects.filter(sitting__meeting_id=meeting).values("sitting_id", "member_id", "mode", "absence_reason", "proxy_id"),
+            meeting=int,
+        ).rows(meeting=m.pk)
     )
     agenda = tuple(
         AgendaItemInfo(
@@ -394,30 +467,40 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
             subject=key(a["subject_id"]) or None,
             completed=a["completed_at"] is not None,
         )
-        for a in AgendaItem.objects.filter(sitting__meeting=m)
-        .order_by("sitting__order", "order")
-        .values("sitting_id", "order", "slot", "subject_id", "completed_at")
+        for a in _q(
+            "agenda",
+            lambda meeting: (
+                AgendaItem.objects.filter(sitting__meeting_id=meeting)
+                .order_by("sitting__order", "order")
+                .values("sitting_id", "order", "slot", "subject_id", "completed_at")
+            ),
+            meeting=int,
+        ).rows(meeting=m.pk)
     )
-    statement_rows = list(
-        Criticism.objects.filter(sitting__meeting=m)
-        .order_by("sitting__order", "seq")
-        .values(
-            "id",
-            "sitting_id",
-            "seq",
-            "kind",
-            "speaker_id",
-            "speaker_observer_id",
-            "speaker_guide_id",
-            "target_id",
-            "about_team",
-            "agenda_item__slot",
-            "agenda_item__subject_id",
-            "content",
-            "suggestion",
-            "response",
-        )
-    )
+    statement_rows = _q(
+        "statements",
+        lambda meeting: (
+            Criticism.objects.filter(sitting__meeting_id=meeting)
+            .order_by("sitting__order", "seq")
+            .values(
+                "id",
+                "sitting_id",
+                "seq",
+                "kind",
+                "speaker_id",
+                "speaker_observer_id",
+                "speaker_guide_id",
+                "target_id",
+                "about_team",
+                "agenda_item__slot",
+                "agenda_item__subject_id",
+                "content",
+                "suggestion",
+                "response",
+            )
+        ),
+        meeting=int,
+    ).rows(meeting=m.pk)
     statements = tuple(
         StatementInfo(
             sitting_kind=sitting_kind[c["sitting_id"]],
@@ -462,7 +545,9 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         )
 
     problems, items = _problems_and_items(m, answered_opinions, responded_criticisms)
-    overrides = frozenset(GateOverride.objects.filter(meeting=m).values_list("rule_id", flat=True))
+    overrides = frozenset(
+        _q("overrides", lambda meeting: GateOverride.objects.filter(meeting_id=meeting).values_list("rule_id", flat=True), meeting=int).flat(meeting=m.pk)
+    )
     overlapping = 0
     if m.kind == MeetingKind.DEMOCRATIC_LIFE and meeting_day:
         overlapping = Meeting.objects.filter(organization_id=m.organization_id, scheduled_date=meeting_day).exclude(pk=m.pk).count()
@@ -586,29 +671,39 @@ def _problems_and_items(meeting, answered_opinions: set[int], responded_criticis
             answered=(p["opinion_id"] in answered_opinions) or (p["criticism_id"] in responded_criticisms),
             item_count=p["n"],
         )
-        for p in Problem.objects.filter(meeting=meeting)
-        .annotate(n=Count("items"))
-        .order_by("pk")
-        .values("id", "source", "scope", "owner_member_id", "strong_public_concern", "raised_by_superior", "opinion_id", "criticism_id", "n")
+        for p in _q(
+            "problems",
+            lambda meeting: (
+                Problem.objects.filter(meeting_id=meeting)
+                .annotate(n=Count("items"))
+                .order_by("pk")
+                .values("id", "source", "scope", "owner_member_id", "strong_public_concern", "raised_by_superior", "opinion_id", "criticism_id", "n")
+            ),
+            meeting=int,
+        ).rows(meeting=meeting.pk)
     )
     items = []
-    for i in (
-        RectificationItem.objects.filter(meeting=meeting)
-        .order_by("pk")
-        .values(
-            "id",
-            "problem_id",
-            "problem__scope",
-            "goal",
-            "measures",
-            "responsible_member_id",
-            "responsible_organization_id",
-            "deadline",
-            "status",
-            "is_public",
-            "closed_at",
-        )
-    ):
+    for i in _q(
+        "items",
+        lambda meeting: (
+            RectificationItem.objects.filter(meeting_id=meeting)
+            .order_by("pk")
+            .values(
+                "id",
+                "problem_id",
+                "problem__scope",
+                "goal",
+                "measures",
+                "responsible_member_id",
+                "responsible_organization_id",
+                "deadline",
+                "status",
+                "is_public",
+                "closed_at",
+            )
+        ),
+        meeting=int,
+    ).rows(meeting=meeting.pk):
         missing = []
         if not _text(i["goal"]):
             missing.append("目标")

@@ -38,6 +38,7 @@ from accounts.permissions import Acting, has_perm, require
 from audit.services import record
 from core import hooks
 from core.errors import ConcurrentEditError, DomainError
+from core.prepared import Prepared
 from rulebook.snapshot import TEAM, MeetingSnapshot, OrgInfo, Person, SelfExamInfo
 
 from .. import similarity
@@ -512,6 +513,28 @@ def _last_year(meeting: Meeting, member_ids: set[int | None]):
     ).select_related("meeting")  # data_of reads se.meeting.kind: no query per material
 
 
+# The fixed per-meeting reads of the assessment and the snapshot contribution, compiled to SQL once
+# (`core.prepared`: they run on every meeting page).
+_OPINIONS = Prepared(
+    lambda meeting: Opinion.objects.filter(meeting_id=meeting, merged_into__isnull=True).values_list("pk", "target", "target_member_id", "content"),
+    meeting=int,
+)
+_ANSWERED = Prepared(
+    lambda meeting: SelfExamination.answered_opinions.through.objects.filter(selfexamination__meeting_id=meeting).values_list(
+        "selfexamination_id", "opinion_id"
+    ),
+    meeting=int,
+)
+_REVIEWS = Prepared(
+    lambda meeting: Review.objects.filter(self_examination__meeting_id=meeting).values_list("self_examination_id", "version_number", "level", "decision"),
+    meeting=int,
+)
+_VERSIONS = Prepared(
+    lambda meeting: SelfExaminationVersion.objects.filter(self_examination__meeting_id=meeting).values_list("self_examination_id", "number"),
+    meeting=int,
+)
+
+
 @dataclass
 class MeetingMaterials:
     """Every material of a meeting with its assessment (one pass, a fixed number of queries)."""
@@ -523,10 +546,9 @@ class MeetingMaterials:
 
 def assess_meeting(meeting: Meeting) -> MeetingMaterials:
     materials = list(SelfExamination.objects.filter(meeting=meeting).select_related("member", "meeting__organization").order_by("member_id"))
-    opinions = list(Opinion.objects.filter(meeting=meeting, merged_into__isnull=True).values_list("pk", "target", "target_member_id", "content"))
-    through = SelfExamination.answered_opinions.through
+    opinions = _OPINIONS.tuples(meeting=meeting.pk)
     answered: dict[int, set[int]] = {}
-    for se_id, op_id in through.objects.filter(selfexamination__meeting=meeting).values_list("selfexamination_id", "opinion_id"):
+    for se_id, op_id in _ANSWERED.tuples(meeting=meeting.pk):
         answered.setdefault(se_id, set()).add(op_id)
     structured = structured_required(rulebook_of(meeting), meeting.kind, org_info(meeting)) if materials else False
     boilerplate = [c for *_x, c in opinions]
@@ -583,14 +605,12 @@ def contribute(meeting: Meeting, today=None) -> dict:
     found = assess_meeting(meeting)
     reviews: dict[tuple[int, int], set[str]] = {}
     numbers: dict[int, int] = {}
-    for se_id, number, level, decision in Review.objects.filter(self_examination__meeting=meeting).values_list(
-        "self_examination_id", "version_number", "level", "decision"
-    ):
+    for se_id, number, level, decision in _REVIEWS.tuples(meeting=meeting.pk):
         numbers[se_id] = max(numbers.get(se_id, 0), number)  # when no version was frozen (imported data)
         if decision == ReviewDecision.APPROVED:
             reviews.setdefault((se_id, number), set()).add(level)
     frozen: dict[int, int] = {}
-    for se_id, number in SelfExaminationVersion.objects.filter(self_examination__meeting=meeting).values_list("self_examination_id", "number"):
+    for se_id, number in _VERSIONS.tuples(meeting=meeting.pk):
         frozen[se_id] = max(frozen.get(se_id, 0), number)
     numbers.update(frozen)  # an approval counts for the current submission only
     infos = []

@@ -1,0 +1,156 @@
+"""Read-only ORM queries compiled to SQL once per database, then run with fresh parameters.
+
+Pages that run the same twenty queries on every request (the meeting snapshot, the dashboard's
+live counts) spend more time in Django's query building and SQL compilation than in the
+database. `Prepared` builds the queryset once with sentinel parameters, compiles it, remembers
+where each parameter sits in the SQL's parameter list and which value converters the columns
+need, and afterwards only substitutes the values, executes and converts — same SQL, same rows,
+same Python values as the queryset would give (`values()` dicts, `values_list()` tuples or a flat
+list), through the same cursor wrapper (so query counting and logging see it).
+
+    OPINIONS = Prepared(lambda meeting: Opinion.objects.filter(meeting_id=meeting).values("id", "target"), meeting=int)
+    rows = OPINIONS.rows(meeting=m.pk)
+
+Parameter kinds: `int` (ids, lengths), `str` (a plain value: a choice), `datetime.date`, and `"prefix"` (the value of a
+`__startswith` lookup; escaped for LIKE like the ORM does). The builder must use every parameter
+as a plain lookup value or `Value()`, nothing that changes the SQL's shape with the value (an
+`__in` list, `None`): those would be compiled once with the sentinel's shape.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+
+_INT_SENTINEL = 7_340_210_000_000  # far beyond any id this app will see
+_DATE_SENTINEL = datetime.date(1901, 3, 1)
+PREFIX = "prefix"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    slots: tuple  # (position in params, parameter name, template string or None)
+    names: tuple[str, ...]
+    converters: tuple  # (column position, converter functions, expression)
+    width: int | None  # columns to keep when the ORM added some for ordering
+
+
+class Prepared:
+    def __init__(self, build: Callable, **kinds):
+        for name, kind in kinds.items():
+            if kind not in (int, str, datetime.date, PREFIX):
+                raise ImproperlyConfigured(f"Prepared parameter {name!r}: kind must be int, str, datetime.date or 'prefix'")
+        self.build = build
+        self.kinds = kinds
+        self._compiled: dict[str, _Compiled] = {}
+
+    # -- compilation ---------------------------------------------------------------------
+
+    def _sentinels(self) -> dict:
+        out = {}
+        for i, (name, kind) in enumerate(self.kinds.items()):
+            if kind is int:
+                out[name] = _INT_SENTINEL + i
+            elif kind is datetime.date:
+                out[name] = _DATE_SENTINEL + datetime.timedelta(days=i)
+            elif kind is str:
+                out[name] = f"QZX{i}PARAMZXQ"
+            else:
+                out[name] = f"QZX{i}ZXQ"
+        return out
+
+    def _compile(self, alias: str) -> _Compiled:
+        connection = connections[alias]
+        sentinels = self._sentinels()
+        qs = self.build(**sentinels).using(alias)
+        query = qs.query
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        expected = {}
+        for name, kind in self.kinds.items():
+            value = sentinels[name]
+            expected[name] = connection.ops.adapt_datefield_value(value) if kind is datetime.date else value
+        slots, seen = [], set()
+        for pos, param in enumerate(params):
+            for name, kind in self.kinds.items():
+                if kind == PREFIX:
+                    if isinstance(param, str) and sentinels[name] in param:
+                        slots.append((pos, name, param))
+                        seen.add(name)
+                elif type(param) is type(expected[name]) and param == expected[name]:
+                    slots.append((pos, name, None))
+                    seen.add(name)
+        if seen != set(self.kinds):
+            raise ImproperlyConfigured(f"Prepared query does not use its parameters {sorted(set(self.kinds) - seen)}: {sql}")
+        if query.selected:
+            names = tuple(query.selected)  # the order of values() (Django ≥ 5.2), as ValuesIterable
+        elif query.values_select or query.annotation_select or query.extra_select:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        else:
+            raise ImproperlyConfigured("Prepared takes values() or values_list() querysets only")
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        converters = tuple((pos, fns, expr) for pos, (fns, expr) in compiler.get_converters(fields).items())
+        width = compiler.col_count if compiler.has_extra_select else None
+        return _Compiled(sql, tuple(params), tuple(slots), names, converters, width)
+
+    def compiled(self, using: str = DEFAULT_DB_ALIAS) -> _Compiled:
+        hit = self._compiled.get(using)
+        if hit is None:
+            hit = self._compiled[using] = self._compile(using)
+        return hit
+
+    # -- execution -----------------------------------------------------------------------
+
+    def _execute(self, using: str, values: dict) -> tuple[_Compiled, list]:
+        c = self.compiled(using)
+        connection = connections[using]
+        params = list(c.params)
+        for pos, name, template in c.slots:
+            kind, value = self.kinds[name], values[name]
+            if kind is int:
+                params[pos] = int(value)
+            elif kind is str:
+                params[pos] = str(value)
+            elif kind is datetime.date:
+                params[pos] = connection.ops.adapt_datefield_value(value)
+            else:
+                params[pos] = template.replace(self._sentinels()[name], connection.ops.prep_for_like_query(value))
+        with connection.cursor() as cursor:
+            cursor.execute(c.sql, params)
+            rows = cursor.fetchall()
+        if c.width is not None:
+            rows = [row[: c.width] for row in rows]
+        if c.converters:
+            converted = []
+            for row in rows:
+                row = list(row)
+                for pos, fns, expr in c.converters:
+                    value = row[pos]
+                    for fn in fns:
+                        value = fn(value, expr, connection)
+                    row[pos] = value
+                converted.append(row)
+            rows = converted
+        return c, rows
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[dict]:
+        """Like `list(qs.values(...))`."""
+        c, rows = self._execute(using, values)
+        names = c.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def tuples(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+        """Like `list(qs.values_list(...))`."""
+        _, rows = self._execute(using, values)
+        return [tuple(row) for row in rows]
+
+    def flat(self, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        """Like `list(qs.values_list(field, flat=True))`."""
+        _, rows = self._execute(using, values)
+        return [row[0] for row in rows]

@@ -1,0 +1,90 @@
+"""`core.prepared.Prepared` gives what the queryset gives: same rows, same Python values (dates,
+decimals, booleans, JSON, annotations), for each new parameter value, one query per call."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Exists, OuterRef, Q
+
+from core.prepared import PREFIX, Prepared
+from meetings.models import Opinion, SelfExamination, StudySession
+from meetings.tests.factories_materials import make_material, make_meeting, make_opinion
+from organizations.models import Member, Organization, Position
+from tests.factories import make_member, make_position
+
+pytestmark = pytest.mark.django_db
+
+
+def _opinions(meeting):
+    return (
+        Opinion.objects.filter(meeting_id=meeting, merged_into__isnull=True)
+        .annotate(in_exam=Exists(SelfExamination.answered_opinions.through.objects.filter(opinion_id=OuterRef("pk"))))
+        .values("id", "target", "target_member_id", "received_on", "is_vague", "in_exam")
+    )
+
+
+def test_rows_equal_the_querysets_for_each_parameter_value(world):
+    first, second = make_meeting(world.b1), make_meeting(world.b3)
+    member = make_member(world.b1, name="王党员")
+    answered = make_opinion(first, member=member)
+    make_opinion(first, content="第二条意见")
+    make_opinion(second, content="别的会议的意见")
+    material = make_material(first, member)
+    material.answered_opinions.add(answered)
+    StudySession.objects.create(meeting=first, form="concentrated", title="集中学习", date=datetime.date(2026, 3, 2), hours=Decimal("2.5"))
+
+    opinions = Prepared(_opinions, meeting=int)
+    sessions = Prepared(lambda meeting: StudySession.objects.filter(meeting_id=meeting).values("id", "date", "hours"), meeting=int)
+    for meeting in (first, second):
+        assert opinions.rows(meeting=meeting.pk) == list(_opinions(meeting.pk))
+        assert sessions.rows(meeting=meeting.pk) == list(StudySession.objects.filter(meeting_id=meeting.pk).values("id", "date", "hours"))
+    rows = opinions.rows(meeting=first.pk)
+    assert {r["id"]: r["in_exam"] for r in rows} == {o.pk: o.pk == answered.pk for o in Opinion.objects.filter(meeting=first)}
+    assert isinstance(rows[0]["received_on"], datetime.date) and isinstance(rows[0]["in_exam"], bool)
+    assert sessions.rows(meeting=first.pk)[0]["hours"] == Decimal("2.5")
+
+
+def test_dates_tuples_flat_and_aggregates(world):
+    today = datetime.date(2026, 6, 1)
+    old = make_member(world.b1, name="卸任委员")
+    make_position(world.b1, old, "committee_member")
+    Position.objects.filter(member=old).update(ended_on=datetime.date(2026, 1, 1))
+
+    def current(org, today):
+        return Position.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), organization_id=org, started_on__lte=today).values_list(
+            "member_id", "kind"
+        )
+
+    positions = Prepared(current, org=int, today=datetime.date)
+    for day in (today, datetime.date(2025, 6, 1)):
+        assert sorted(positions.tuples(org=world.b1.pk, today=day)) == sorted(current(world.b1.pk, day))
+    names = Prepared(lambda org: Member.objects.filter(organization_id=org).order_by("name").values_list("name", flat=True), org=int)
+    assert names.flat(org=world.b1.pk) == list(Member.objects.filter(organization_id=world.b1.pk).order_by("name").values_list("name", flat=True))
+    counted = Prepared(lambda kind: Organization.objects.filter(kind=kind).values("kind").annotate(n=Count("pk")).order_by(), kind=str)
+    assert counted.rows(kind="branch") == [{"kind": "branch", "n": Organization.objects.filter(kind="branch").count()}]
+
+
+def test_prefix_parameters_are_escaped_like_startswith(world):
+    subtree = Prepared(lambda root: Organization.objects.filter(path__startswith=root).order_by("path").values_list("pk", flat=True), root=PREFIX)
+    for org in (world.district, world.p1, world.b1):
+        assert subtree.flat(root=org.path) == list(Organization.objects.filter(path__startswith=org.path).order_by("path").values_list("pk", flat=True))
+    assert subtree.flat(root="%") == []  # a LIKE wildcard in the value is a literal, as in the ORM
+
+
+def test_one_query_per_call_and_the_sql_is_compiled_once(world, django_assert_num_queries):
+    members = Prepared(lambda org: Member.objects.filter(organization_id=org).values("id"), org=int)
+    members.rows(org=world.b1.pk)
+    compiled = members.compiled()
+    with django_assert_num_queries(1):
+        members.rows(org=world.b2.pk)
+    assert members.compiled() is compiled
+
+
+def test_a_parameter_the_query_does_not_use_is_refused(world):
+    unused = Prepared(lambda org, today: Member.objects.filter(organization_id=org).values("id"), org=int, today=datetime.date)
+    with pytest.raises(ImproperlyConfigured):
+        unused.rows(org=world.b1.pk, today=datetime.date(2026, 1, 1))
+    with pytest.raises(ImproperlyConfigured):
+        Prepared(lambda org: Member.objects.filter(organization_id=org), org=int).rows(org=world.b1.pk)
