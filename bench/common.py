@@ -123,3 +123,52 @@ def bench_secretary(branch, name: str):
         Position.objects.filter(organization=branch, kind="secretary", ended_on__isnull=True).update(ended_on=datetime.date(2020, 1, 1))
         Position.objects.create(organization=branch, member=member, kind="secretary", started_on=datetime.date(2020, 1, 2))
     return user
+
+
+def yardstick_ms() -> float:
+    """A machine yardstick: the best of 5 runs of a fixed pure-Python loop (`sum(range(10**6))`,
+    ~15 ms on an idle modern core). Report it with the figures of the same run: when it is 3 ×
+    that, every wall time of the run is inflated by the other jobs on the machine."""
+    best = None
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(1_000_000))
+        took = (time.perf_counter() - started) * 1000
+        best = took if best is None else min(best, took)
+    return round(best, 1)
+
+
+def cpu_ms(fn, runs: int, warmup: int = 2) -> list[float]:
+    """Process CPU time (user + system) of each of `runs` calls, sorted: unlike wall time it does
+    not count the time the process waited for a core the other jobs held."""
+    for _ in range(warmup):
+        fn()
+    gc.collect()
+    out = []
+    for _ in range(runs):
+        started = time.process_time()
+        fn()
+        out.append((time.process_time() - started) * 1000)
+    out.sort()
+    return out
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process `pid` and its live children (Linux /proc;
+    for the gunicorn master and its workers)."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
