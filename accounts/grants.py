@@ -21,44 +21,74 @@ class Grant:
     source: str = "assignment"  # or "roster", "position"
 
 
+def _queries():
+    """The grant reads, compiled to SQL once (`core.prepared`): they run on every page."""
+    import datetime
+
+    from django.db.models import Q
+
+    from core.prepared import Prepared
+    from organizations.models import LeadingTeamMembership, Position
+
+    from .models import RoleAssignment
+
+    return {
+        "assignments": Prepared(
+            lambda user, today: RoleAssignment.objects.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gte=today), user_id=user, started_on__lte=today
+            ).values_list("role", "organization_id", "organization__path", "office"),
+            user=int,
+            today=datetime.date,
+        ),
+        "positions": Prepared(
+            lambda member: Position.objects.filter(member_id=member).values_list("kind", "organization_id", "organization__path", "started_on", "ended_on"),
+            member=int,
+        ),
+        "seats": Prepared(
+            lambda member: LeadingTeamMembership.objects.filter(member_id=member).values_list(
+                "is_main_leader", "team__organization_id", "team__organization__path", "started_on", "ended_on"
+            ),
+            member=int,
+        ),
+    }
+
+
+_PREPARED: dict = {}
+
+
+def _q(name):
+    if not _PREPARED:
+        _PREPARED.update(_queries())
+    return _PREPARED[name]
+
+
 def load_grants(user) -> tuple[Grant, ...]:
-    """All current grants of `user`, cached on the user object for this request (2 queries)."""
+    """All current grants of `user`, cached on the user object for this request (4 queries)."""
     cached = getattr(user, "_grants_cache", None)
     if cached is not None:
         return cached
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         user._grants_cache = ()
         return ()
-    from django.db.models import Prefetch
-
-    from organizations.models import LeadingTeamMembership, Member, Position, PositionKind
+    from organizations.models import Member, PositionKind
 
     today = timezone.localdate()
-    grants = [Grant(a.role, a.organization_id, a.organization.path, a.office) for a in user.role_assignments.active(today).select_related("organization")]
-    member = (
-        Member.objects.filter(user=user, is_active=True)
-        .select_related("organization")
-        .prefetch_related(
-            Prefetch("positions", queryset=Position.objects.select_related("organization")),
-            Prefetch("team_memberships", queryset=LeadingTeamMembership.objects.select_related("team__organization")),
-        )
-        .first()
-    )
+    grants = [Grant(role, org_id, path, office) for role, org_id, path, office in _q("assignments").tuples(user=user.pk, today=today)]
+    member = Member.objects.filter(user=user, is_active=True).select_related("organization").first()
     if not hasattr(user, "_member_cache"):
         user._member_cache = member  # the same row `member_of` reads: no second query per request
     if member is not None:
         org = member.organization
         grants.append(Grant(Role.MEMBER, org.pk, org.path, source="roster"))
-        for position in member.positions.all():
-            if not position.is_current(today):
+        for kind, org_id, path, started_on, ended_on in _q("positions").tuples(member=member.pk):
+            if not (started_on <= today and (ended_on is None or ended_on >= today)):  # Position.is_current
                 continue
-            role = Role.SECRETARY if position.kind == PositionKind.SECRETARY else Role.COMMITTEE_MEMBER
-            grants.append(Grant(role, position.organization_id, position.organization.path, source="position"))
+            role = Role.SECRETARY if kind == PositionKind.SECRETARY else Role.COMMITTEE_MEMBER
+            grants.append(Grant(role, org_id, path, source="position"))
         # 班子成员 / 主要负责人 of a leading team act for the team's organization (DL).
-        for seat in member.team_memberships.all():
-            if seat.started_on <= today and (seat.ended_on is None or seat.ended_on >= today):
-                team_org = seat.team.organization
-                grants.append(Grant(Role.MAIN_LEADER if seat.is_main_leader else Role.LEADER, team_org.pk, team_org.path, source="team"))
+        for is_main_leader, org_id, path, started_on, ended_on in _q("seats").tuples(member=member.pk):
+            if started_on <= today and (ended_on is None or ended_on >= today):
+                grants.append(Grant(Role.MAIN_LEADER if is_main_leader else Role.LEADER, org_id, path, source="team"))
     user._grants_cache = tuple(dict.fromkeys(grants))
     return user._grants_cache
 

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from core.prepared import Prepared
 from rulebook.snapshot import AppraisalInfo
 
 from .choices import Grade, RatingStatus
+
+
+def _appraisal(meeting):
+    from .models import Appraisal
+
+    return Appraisal.objects.filter(meeting_id=meeting).order_by("pk").values("pk", "voting_status", "eligible_voters", "ballots_cast", "quorum_met")[:1]
+
+
+_APPRAISAL = Prepared(_appraisal, meeting=int)
 
 
 def contribute(meeting, today=None) -> dict:
     """`{"appraisal": AppraisalInfo | None}` in at most three queries."""
     from .models import Appraisal, Appraisee, SelfAssessment
 
-    appraisal = Appraisal.objects.filter(meeting=meeting).first()
-    if appraisal is None:
+    row = next(iter(_APPRAISAL.rows(meeting=meeting.pk)), None)
+    if row is None:  # most meetings: one precompiled query (`core.prepared`), on every meeting page
         return {"appraisal": None}
+    appraisal = Appraisal(**row)
     done = SelfAssessment.objects.filter(appraisal=appraisal, submitted_at__isnull=False).count()
     counts = Appraisee.objects.filter(appraisal=appraisal).aggregate(
         appraised=Count("pk"),

@@ -42,12 +42,15 @@ class _Compiled:
 
 
 class Prepared:
-    def __init__(self, build: Callable, **kinds):
+    def __init__(self, build: Callable, *, unused_ok: bool = False, **kinds):
+        """`kinds`: parameter name → kind. `unused_ok`: a parameter the built query may ignore
+        (several queries built by one function, not all of them filtering on every value)."""
         for name, kind in kinds.items():
             if kind not in (int, str, datetime.date, PREFIX):
                 raise ImproperlyConfigured(f"Prepared parameter {name!r}: kind must be int, str, datetime.date or 'prefix'")
         self.build = build
         self.kinds = kinds
+        self.unused_ok = unused_ok
         self._compiled: dict[str, _Compiled] = {}
 
     # -- compilation ---------------------------------------------------------------------
@@ -86,7 +89,7 @@ class Prepared:
                 elif type(param) is type(expected[name]) and param == expected[name]:
                     slots.append((pos, name, None))
                     seen.add(name)
-        if seen != set(self.kinds):
+        if seen != set(self.kinds) and not self.unused_ok:
             raise ImproperlyConfigured(f"Prepared query does not use its parameters {sorted(set(self.kinds) - seen)}: {sql}")
         if query.selected:
             names = tuple(query.selected)  # the order of values() (Django ≥ 5.2), as ValuesIterable
@@ -111,6 +114,8 @@ class Prepared:
         c = self.compiled(using)
         connection = connections[using]
         params = list(c.params)
+        if set(values) != set(self.kinds):
+            raise TypeError(f"Prepared query takes {sorted(self.kinds)}, got {sorted(values)}")
         for pos, name, template in c.slots:
             kind, value = self.kinds[name], values[name]
             if kind is int:

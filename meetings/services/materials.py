@@ -545,7 +545,9 @@ class MeetingMaterials:
 
 
 def assess_meeting(meeting: Meeting) -> MeetingMaterials:
-    materials = list(SelfExamination.objects.filter(meeting=meeting).select_related("member", "meeting__organization").order_by("member_id"))
+    materials = list(SelfExamination.objects.filter(meeting=meeting).select_related("member").order_by("member_id"))
+    for se in materials:
+        se.meeting = meeting  # the caller's instance (and its organization), not a join per material
     opinions = _OPINIONS.tuples(meeting=meeting.pk)
     answered: dict[int, set[int]] = {}
     for se_id, op_id in _ANSWERED.tuples(meeting=meeting.pk):
