@@ -161,7 +161,8 @@ def item_create(request, pk):
             raise Http404("未找到或无权查看")
         raise PermissionDenied("只有本组织书记（主要负责人）或问题责任人本人可以制定整改事项")
     meeting = problem.meeting
-    initial = {"is_public": problem.scope != ProblemScope.PERSONAL, "responsible_member": problem.owner_member}
+    # A self-examination row's measure (OL-2.5.g) prefills the item; the writer can change it.
+    initial = {"is_public": problem.scope != ProblemScope.PERSONAL, "responsible_member": problem.owner_member, "measures": problem.proposed_measure}
     form = ItemForm(meeting, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
