@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime
 import io
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -284,6 +285,22 @@ def new_document():
     return document, ids
 
 
+@dataclass(frozen=True)
+class Label:
+    """A form cell holding a field name (黑体, centred)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """A form cell covering `span` columns (a label when `label`)."""
+
+    text: str
+    span: int
+    label: bool = False
+
+
 class GovDoc:
     """A 公文 being written: title, headings, paragraphs, tables, signature."""
 
@@ -408,6 +425,35 @@ class GovDoc:
                 _fill(cell, "" if value is None else str(value), cell_style)
         if widths_mm:
             set_widths(table, widths_mm)
+        spacer = self.document.add_paragraph()
+        spacer._p.style = self.styles["flush"]
+        spacer.paragraph_format.line_spacing = Pt(10)
+        self._first = False
+        return table
+
+    def form(self, rows: list[list], *, widths_mm: list[float], heights_mm: list[float | None] | None = None, big: bool = False):
+        """A form-style table without a header row (登记表/自评表): each row is a list of cells,
+        a cell being text, `Label("姓名")` (黑体, centred) or `Span(text, n)` covering n columns."""
+        head_style, cell_style = (self.styles["cell_big_head"], self.styles["cell_big"]) if big else (self.styles["cell_head"], self.styles["cell"])
+        table = self.document.add_table(rows=len(rows), cols=len(widths_mm))
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        set_widths(table, widths_mm)
+        for r, (row, spec) in enumerate(zip(table.rows, rows, strict=True)):
+            cells = row.cells
+            col = 0
+            for entry in spec:
+                span = entry.span if isinstance(entry, Span) else 1
+                cell = cells[col] if span == 1 else cells[col].merge(cells[col + span - 1])
+                cell.width = Mm(sum(widths_mm[col : col + span]))
+                text = entry.text if isinstance(entry, (Span, Label)) else entry
+                label = isinstance(entry, Label) or (isinstance(entry, Span) and entry.label)
+                _fill(cell, "" if text is None else str(text), head_style if label else cell_style)
+                if label:
+                    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                col += span
+            if heights_mm and r < len(heights_mm) and heights_mm[r]:
+                row.height = Mm(heights_mm[r])
         spacer = self.document.add_paragraph()
         spacer._p.style = self.styles["flush"]
         spacer.paragraph_format.line_spacing = Pt(10)
