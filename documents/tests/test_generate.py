@@ -201,10 +201,10 @@ def test_ledger_xlsx_status_and_overdue(recorded):
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
     header = [c.value for c in ws[2]]
-    assert "状态" in header and "逾期" in header and "完成时限" in header and "销号时间" in header
+    assert "状态" in header and "是否逾期" in header and "完成时限" in header and "销号时间" in header
     rows = {r[header.index("整改目标")]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {"丰富支部活动形式", "增加走访", "内部整改事项（不公示）"}
-    assert rows["增加走访"][header.index("逾期")] == "逾期"
+    assert rows["增加走访"][header.index("是否逾期")] == "逾期"
     assert rows["增加走访"][header.index("责任主体")] == "赵书记"
     assert rows["丰富支部活动形式"][header.index("状态")] == "整改中"
     deadline = rows["丰富支部活动形式"][header.index("完成时限")]
