@@ -783,7 +783,7 @@ def submission_list(meeting) -> dict:
     elif report_done:
         report_note = "已定稿，待报送"
     else:
-        report_note = "尚缺：" + "、".join(blank)
+        report_note = f"“{blank[0].split('、', 1)[-1]}”尚未填写" if len(blank) == 1 else f"{len(blank)}个部分尚未填写"
     add(
         "会议情况报告",
         report_done,
@@ -795,13 +795,13 @@ def submission_list(meeting) -> dict:
         "会议原始记录复印件",
         scan,
         _date(timezone.localdate(report.minutes_scan_at)) if scan and report.minutes_scan_at else "",
-        (f"会议日期：{'、'.join(_date(d) for d in sitting_days)}" if sitting_days else "会议尚未召开") + ("" if scan else "；请上传扫描件"),
+        (report.minutes_scan_name or "已上传扫描件") if scan else ("尚未上传扫描件" if sitting_days else "会议尚未召开"),
     )
     add(
         "领导班子征求意见汇总材料" if meeting.is_democratic_life else "党支部（班子）征求意见汇总材料",
         summary is not None,
         summary_day,
-        f"对班子意见{counts.get('team', 0)}条" + ("" if summary else "；征求意见汇总尚未定稿"),
+        f"对班子意见{counts.get('team', 0)}条" + ("" if summary else "，汇总未定稿"),
     )
     none_received = set(str(x) for x in (summary.none_received if summary else []))
     for p in people(meeting):
@@ -812,7 +812,7 @@ def submission_list(meeting) -> dict:
             f"{p['name']}同志个人征求意见汇总材料",
             summary is not None,
             summary_day,
-            (f"意见{n}条" if n else "未收到意见") + ("" if summary else "；征求意见汇总尚未定稿"),
+            (f"意见{n}条" if n else "未收到意见") + ("" if summary else "，汇总未定稿"),
         )
     final_items = RectificationItem.objects.filter(meeting=meeting).exclude(status=ItemStatus.DRAFT).count()
     add("问题清单和整改措施", bool(final_items), "", f"整改事项{final_items}项" if final_items else "尚未确定整改事项", required=False)

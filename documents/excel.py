@@ -61,6 +61,7 @@ def workbook(sheets: list[Sheet]) -> bytes:
     header_fill = PatternFill("solid", fgColor=FILL_HEADER)
     alert = PatternFill("solid", fgColor=FILL_ALERT)
     wrap = Alignment(wrap_text=True, vertical="top")
+    centred = Alignment(wrap_text=True, vertical="top", horizontal="center")  # numbers and dates
     for sheet in sheets:
         ws = wb.create_sheet(sheet.title[:31])
         columns = [_column(c) for c in sheet.columns]
@@ -114,7 +115,7 @@ def workbook(sheets: list[Sheet]) -> bytes:
                     c.number_format = "yyyy-mm-dd"
                 elif col.kind == DATETIME and value is not None:
                     c.number_format = "yyyy-mm-dd hh:mm"
-                c.alignment = wrap
+                c.alignment = wrap if col.kind == TEXT else centred
                 c.border = border
                 c.font = plain
                 if fill is not None:
@@ -154,20 +155,20 @@ def rows_to_xlsx(title: str, columns: list, rows: Iterable[list], *, highlight=N
 # (title, width on a meeting's sheet, width on the subtree export, kind): one set of columns for
 # the meeting's ledger and the rectification app's whole-subtree export, which adds 党组织/会议.
 _LEDGER = [
-    ("问题来源", 12, 12, TEXT),
-    ("责任主体", 10, 14, TEXT),
-    ("问题表现", 22, 40, TEXT),
-    ("整改目标", 18, 36, TEXT),
-    ("整改措施（途径）", 24, 44, TEXT),
-    ("责任人", 12, 16, TEXT),
+    ("问题来源", 10, 12, TEXT),
+    ("责任主体", 9, 14, TEXT),
+    ("问题表现", 20, 40, TEXT),
+    ("整改目标", 16, 36, TEXT),
+    ("整改措施（途径）", 22, 44, TEXT),
+    ("责任人", 10, 16, TEXT),
     ("完成时限", 11, 12, DATE),
-    ("状态", 8, 10, TEXT),
+    ("状态", 7, 10, TEXT),
     ("是否逾期", 6, 9, TEXT),
-    ("最新进展", 20, 40, TEXT),
+    ("最新进展", 18, 40, TEXT),
     ("进展日期", 11, 12, DATE),
     ("佐证材料（份）", 9, 10, NUMBER),
     ("销号时间", 11, 12, DATE),
-    ("销号人", 8, 12, TEXT),
+    ("销号人", 7, 12, TEXT),
     ("公示", 5, 6, TEXT),
 ]
 LEDGER_COLUMNS = [Column("序号", 5, NUMBER), *(Column(t, narrow, kind) for t, narrow, _wide, kind in _LEDGER)]

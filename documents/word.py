@@ -271,7 +271,8 @@ def self_exam(ctx: dict) -> bytes:
         doc.table(
             ["序号", "整改目标", "整改措施", "完成时限", "完成情况"],
             [[x["n"], x["goal"], x["measures"], x["deadline"], x["status"]] for x in ctx["last_items"]],
-            widths_mm=[16, 40, 52, 26, 22],
+            widths_mm=[12, 36, 44, 40, 24],
+            center=(0, 3, 4),
         )
     elif not ctx["last_rectification"]:
         doc.para("（上年度无整改事项记录。）")
@@ -483,7 +484,6 @@ def self_assessment(ctx: dict) -> bytes:
         )
         if x
     )
-    w = [26, 52, 26, 52]
     doc.form(
         [
             [Label("姓　　名"), m["name"], Label("性　　别"), m["gender"]],
@@ -494,13 +494,13 @@ def self_assessment(ctx: dict) -> bytes:
             [Label("自评等次"), Span(boxes, 3)],
             [Label("党支部\n评定意见"), Span(verdict, 3)],
         ],
-        widths_mm=w,
-        heights_mm=[10, 10, 10, 76, 34, 10, 28],
+        widths_mm=[30, 48, 30, 48],
+        heights_mm=[9, 9, 9, 62, 28, 9, 24],
     )
+    notes = []
     if ctx["submitted"]:
-        doc.para(f"本人于{ctx['submitted']}在系统中提交自评。", indent=False, size=SIZE_5)
-    notes = ["评定标准：" + "".join(f"{g['name']}——{g['standard']}" for g in std["grades"])]
-    notes += [x for x in (std["excellent_ceiling"], std["probationary_note"]) if x]
+        notes.append(f"本人于{ctx['submitted']}在系统中提交自评。")
+    notes.append("评定标准：" + "".join(f"{g['name']}——{g['standard']}" for g in std["grades"]) + std["excellent_ceiling"] + std["probationary_note"])
     for line in notes:
         doc.para(line, indent=False, size=SIZE_5)
     return doc.save()
@@ -516,19 +516,21 @@ def submission_list(ctx: dict) -> bytes:
             [Label("会议名称"), Span(ctx["meeting_title"], 3)],
             [Label("召开日期"), ctx["meeting_dates"], Label("应报送日期"), ctx["due"]],
         ],
-        widths_mm=[28, 56, 28, 44],
+        widths_mm=[28, 56, 30, 42],
         heights_mm=[10, 10, 10, 10],
     )
     doc.table(
         ["序号", "材料名称", "份数", "日期", "状态", "备注"],
         [[x["n"], x["name"] + ("" if x["required"] else "（随报）"), x["copies"], x["date"], x["status"], x["note"]] for x in ctx["items"]],
-        widths_mm=[12, 50, 12, 26, 12, 44],
+        widths_mm=[14, 48, 14, 28, 14, 38],
         min_height_mm=9,
+        center=(0, 2, 3, 4),
     )
+    n, present = len(ctx["items"]), ctx["present_count"]
     if ctx["complete"]:
-        doc.para(f"共{len(ctx['items'])}项材料，必报材料齐全。", indent=False, size=SIZE_S4)
+        doc.para(f"共{n}项材料，齐全{present}项，必报材料齐全。", indent=False, size=SIZE_S4)
     else:
-        doc.para(f"共{len(ctx['items'])}项材料，尚缺：{'、'.join(ctx['missing'])}。", indent=False, size=SIZE_S4)
+        doc.para(f"共{n}项材料，齐全{present}项，必报材料尚缺{len(ctx['missing'])}项。", indent=False, size=SIZE_S4)
     doc.para(f"报送日期：{ctx['submitted'] or '　　年　　月　　日'}　　经办人：{ctx['contact'] or '　　　　'}　　联系电话：", indent=False, size=SIZE_S4)
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()

@@ -162,13 +162,13 @@ def test_OL_4_2_a_submission_list_shows_missing_parts(world):
     assert head["报送单位"] == "幸福社区党支部" and head["报送对象"] == "第一街道党工委"
     assert head["召开日期"] == "2026年11月19日、2026年11月20日"
     items = _items(doc)
-    assert items["会议情况报告"][4] == "缺" and "尚缺" in items["会议情况报告"][5]
-    assert items["会议原始记录复印件"][4] == "缺" and "请上传扫描件" in items["会议原始记录复印件"][5]
+    assert items["会议情况报告"][4] == "缺" and items["会议情况报告"][5] == "4个部分尚未填写"
+    assert items["会议原始记录复印件"][4] == "缺" and items["会议原始记录复印件"][5] == "尚未上传扫描件"
     assert items["党支部（班子）征求意见汇总材料"][4] == "缺"
     assert "赵书记同志个人征求意见汇总材料" in items and "钱委员同志个人征求意见汇总材料" in items
     assert "孙党员同志个人征求意见汇总材料" not in items  # an ordinary member with no opinion about them
     assert items["问题清单和整改措施（随报）"][4] == "齐全" and "整改事项3项" in items["问题清单和整改措施（随报）"][5]
-    assert "尚缺：会议情况报告、会议原始记录复印件" in text
+    assert "共6项材料，齐全1项，必报材料尚缺5项" in text
     assert "经办人：赵书记" in text
 
 
@@ -199,7 +199,7 @@ def test_DL_4_2_b_submission_list_complete_with_dates(world):
     assert items["会议原始记录复印件"][3] == "2026年11月25日"
     assert items["领导班子征求意见汇总材料"][4] == "齐全"
     assert all(f"{p['name']}同志个人征求意见汇总材料" in items for p in leaders)  # every team member (DL-4.2.b)
-    assert "必报材料齐全" in text and "报送日期：2026年11月28日" in text
+    assert "齐全7项，必报材料齐全" in text and "报送日期：2026年11月28日" in text
 
 
 def test_checklist_first_in_the_package_and_new_forms_on_the_documents_page(world, client):
