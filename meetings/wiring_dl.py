@@ -28,12 +28,16 @@ registry.register(
         "dl.closing_recorded": "记录主要负责人小结",
         "dl.sitting_closed": "结束民主生活会记录",
         "dl.relay_recorded": "向缺席同志转达批评意见",
+        "team.overseen_set": "设置班子成员分管单位",
     }
 )
 
 steps.register(Step("dl_plan", "方案审定与报备", "meetings:dl_plan", 11, kinds=DL))
 steps.register(Step("dl_notice", "会议公告", "meetings:dl_notice", 15, kinds=DL))
 steps.register(Step("dl_study", "学习情况（班子成员）", "meetings:dl_study", 21, kinds=DL))
+# Opinions and talks use the shared pages (DL-2.5.a, P-DL-2.5.b–d, P-DL-2.6.a–d).
+steps.register(Step("dl_opinions", "征求意见（征求意见表、座谈、网上征求）", "meetings:opinions", 30, kinds=DL))
+steps.register(Step("dl_talks", "谈心谈话（班子成员、分管单位负责人）", "meetings:talks", 40, kinds=DL))
 steps.register(Step("dl_sitting", "召开会议（议程①—⑦）", "meetings:dl_sitting", 61, kinds=DL))
 steps.register(Step("dl_after", "会后整改、报告和通报", "meetings:dl_after", 81, kinds=DL))
 
