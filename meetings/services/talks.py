@@ -63,6 +63,7 @@ class TalkPlanView:
     members: list  # roster in order
     secretary: object
     committee: list
+    superior_label: str = "上级党组织负责同志"
 
 
 def _snapshot(meeting, members, committee_ids, secretary, flags, talks) -> MeetingSnapshot:
@@ -130,7 +131,7 @@ def plan_view(meeting) -> TalkPlanView:
         # DL-2.0: preparation counts up to the meeting day (the DL sitting or the plan's date).
         first_sitting = meeting.sittings.exclude(date__isnull=True).order_by("date").values_list("date", flat=True).first()
         coverage = pair_rules.coverage(plan, snap.talks, until=first_sitting)
-        return TalkPlanView(plan, coverage, people, members, main, members)
+        return TalkPlanView(plan, coverage, people, members, main, members, superior_label="上级负责同志")
     members = list(roster(meeting))
     committee = committee_members(meeting)
     secretary = secretary_of(meeting)
@@ -246,7 +247,7 @@ def lacking(view: TalkPlanView, *, confidential: bool = True) -> list[tuple]:
 def _name(view, key: str) -> str:
     if key in view.people:
         return view.people[key].name
-    return "上级党组织负责同志" if key == pair_rules.SUPERIOR or key.startswith("u") else key
+    return view.superior_label if key == pair_rules.SUPERIOR or key.startswith("u") else key
 
 
 # -- recording ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from core import throttle
 from core.errors import DomainError
 from core.views import public_view, view_permission
 
-from ..choices import FeedbackKind, FeedbackMode, Stage
+from ..choices import FeedbackKind, FeedbackMode, OpinionChannel, Stage
 from ..models import Feedback, Meeting, Opinion, OpinionSummary
 from ..services import opinions as svc
 from ..services.prep_common import PREP_STAGES, can_see_confidential, committee_members, is_committee_member, is_dl, terms
@@ -188,7 +188,8 @@ def _context(request, meeting, batch=None, rows=None):
         "opinions": active,
         "merged": merged,
         "vague_count": sum(1 for o in active if o.is_vague),
-        "batch": batch or BatchForm(initial={"received_on": timezone.localdate()}),
+        # DL-2.5.a: the 征求意见表 is the channel named by the rules, so a 民主生活会 starts with it.
+        "batch": batch or BatchForm(initial={"received_on": timezone.localdate(), **({"channel": OpinionChannel.FORM} if is_dl(meeting) else {})}),
         "rows": rows or _rows(meeting),
         "public_url": request.build_absolute_uri(reverse("meetings:opinion_public", args=[meeting.opinion_token])),
         "summary": OpinionSummary.objects.filter(meeting=meeting).first(),
@@ -369,6 +370,7 @@ def summary_page(request, pk):
     if wanted and wanted.isdigit():
         shown = next((v for v in versions if v.number == int(wanted)), shown)
     preview = svc.summary_content(meeting)
+    none_received = set(shown.none_received) if shown else set()
     subjects = [("team", terms(meeting)["team"], bool(preview["team"]))] + [(f"m{p['member_id']}", p["name"], bool(p["opinions"])) for p in preview["people"]]
     return render(
         request,
@@ -384,6 +386,8 @@ def summary_page(request, pk):
             "open_stage": meeting.stage in PREP_STAGES,
             "t": terms(meeting),
             "is_dl": is_dl(meeting),
+            "none_received": none_received,
+            "none_ids": {int(k[1:]) for k in none_received if k[1:].isdigit()},
         },
     )
 
