@@ -73,6 +73,7 @@ def _home_tasks(user):
                 )
             )
     if Role.MAIN_LEADER in roles or Role.LEADER in roles:
+        tasks += _my_talk_tasks(user)
         # DL-3.3.j: the main leader records the relay; the colleague who read the outline (the
         # proxy) sees the same task, since it usually falls to them to pass the criticism on.
         as_proxy = Attendance.objects.filter(
@@ -99,6 +100,40 @@ def _home_tasks(user):
         count = pending.count()
         if count:
             tasks.append(home.Task(title=f"待查收的民主生活会方案报备 {count} 份", url=reverse("meetings:dl_filings"), kind="review"))
+    return tasks
+
+
+def _my_talk_tasks(user) -> list:
+    """A leader's talks still to hold before their team's 民主生活会 (P-DL-2.6.a–c), like a
+    member's talk task in a 组织生活会; the link opens "我的谈心谈话"."""
+    from django.urls import reverse
+
+    from accounts.grants import member_of
+
+    from .choices import Stage
+    from .models import Meeting
+    from .services import talks
+
+    me = member_of(user)
+    if me is None:
+        return []
+    meetings = Meeting.objects.democratic_life().filter(
+        stage__in=(Stage.PREPARING, Stage.READY), leading_team__memberships__member=me, leading_team__memberships__ended_on__isnull=True
+    )
+    tasks = []
+    for meeting in meetings.distinct().select_related("organization")[:3]:
+        todo = [row for row in talks.my_talks(meeting, me) if not row.done and row.partner is not None]
+        if todo:
+            names = "、".join(row.partner.name for row in todo[:5]) + ("等" if len(todo) > 5 else "")
+            tasks.append(
+                home.Task(
+                    title=f"谈心谈话：还要与{names}谈心（{len(todo)}次）",
+                    url=reverse("meetings:talks_mine", args=[meeting.pk]),
+                    detail=f"{meeting.title}；提议 P-DL-2.6，非本地制度原文。",
+                    kind="todo",
+                    tags=["谈心谈话"],
+                )
+            )
     return tasks
 
 

@@ -329,3 +329,15 @@ def test_DL_0_3_campaign_skips_teams_out_of_scope(world, rulebook):
     assert list(campaign.meetings.values_list("leading_team_id", flat=True)) == [team.pk]
     assert not Meeting.objects.filter(leading_team=branch_team).exists()
     assert campaign.meetings.get().rulebook_slug == rulebook
+
+
+def test_P_DL_2_6_a_leader_home_lists_talks_still_to_hold(client, world):
+    ctx = _prep(world)
+    main, second, third = ctx.leaders
+    login(client, third.user)
+    home = client.get(reverse("core:home")).content.decode()
+    assert f"谈心谈话：还要与{main.name}、{second.name}谈心（2次）" in home
+    assert reverse("meetings:talks_mine", args=[ctx.meeting.pk]) in home
+    svc.record_talk(ctx.meeting, actor=third.user, member_a=third, member_b=main, held_on=_today())
+    svc.record_talk(ctx.meeting, actor=third.user, member_a=third, member_b=second, held_on=_today())
+    assert "谈心谈话：还要与" not in client.get(reverse("core:home")).content.decode()
