@@ -114,7 +114,27 @@ def _pg(value):
     return value
 
 
-def build(branches: int, members_per_branch: int, *, seed: int = 7, log: Callable[[str], None] = print, year: int | None = None) -> dict:
+def shape_of(preset: str, branches: int | None = None) -> tuple[int, int, int]:
+    """(branches, members per branch, branches per district) of `preset`; with `branches`, the
+    preset's tree shape (its number of districts, hence cities and the province root) with that
+    many branches spread over it — a small run of the province's code paths (province root →
+    cities → districts) without building 300,000 branches."""
+    full, members = PRESETS[preset]
+    if not branches:
+        return full, members, BRANCHES_PER_DISTRICT
+    districts = math.ceil(full / BRANCHES_PER_DISTRICT)
+    return branches, members, max(1, math.ceil(branches / districts))
+
+
+def build(
+    branches: int,
+    members_per_branch: int,
+    *,
+    seed: int = 7,
+    log: Callable[[str], None] = print,
+    year: int | None = None,
+    branches_per_district: int = BRANCHES_PER_DISTRICT,
+) -> dict:
     from meetings.models import Meeting, Opinion, Plan, SelfExamination, Sitting, Talk
     from organizations.models import Member, Organization
     from oversight import obligations, rollups
@@ -147,7 +167,7 @@ def build(branches: int, members_per_branch: int, *, seed: int = 7, log: Callabl
         )
         return pk, path
 
-    n_districts = max(1, math.ceil(branches / BRANCHES_PER_DISTRICT))
+    n_districts = max(1, math.ceil(branches / branches_per_district))
     n_cities = math.ceil(n_districts / DISTRICTS_PER_CITY) if n_districts > 1 else 0
     root_pos = Org.objects.get_root_nodes().count() + 1
     with transaction.atomic():

@@ -27,3 +27,26 @@ def test_generated_tree_is_valid_and_counts_agree(db):
 def test_command_with_explicit_size(db):
     call_command("generate_scale", "--branches", "40", "--members-per-branch", "2")
     assert Organization.objects.filter(kind="branch").count() == 40
+
+
+def test_province_shape_at_small_size(db):
+    """`generate_scale --preset province --branches N`: the province's tree (province root →
+    cities → districts → committees → branches) with few branches, the rollups equal to live
+    counts at the province root and at a city (the province preset's code paths, in seconds)."""
+    branches, members, per_district = scale.shape_of("province", 40)
+    assert (branches, members, per_district) == (40, 20, 1)
+    result = scale.build(branches, 1, log=lambda s: None, branches_per_district=per_district)
+    root = Organization.objects.get(pk=result["root_id"])
+    cities = list(root.get_children())
+    assert root.depth == 1 and len(cities) == 3  # 40 districts, 15 a city
+    assert Organization.objects.filter(kind="branch").count() == 40
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    for org in (root, cities[0]):
+        live, live_children = counts.live(org)
+        rolled, rolled_children, _ = counts.from_rollups(org)
+        assert live == rolled
+
+        def nonzero(children):
+            return {k: v for k, v in children.items() if any(v.values())}
+
+        assert nonzero(live_children) == nonzero(rolled_children)
