@@ -35,7 +35,7 @@ PREFIX = "prefix"
 class _Compiled:
     sql: str
     params: tuple
-    slots: tuple  # (position in params, parameter name, template string or None)
+    slots: tuple  # (position in params, parameter name, prefix template / int type / None)
     names: tuple[str, ...]
     converters: tuple  # (column position, converter functions, expression)
     width: int | None  # columns to keep when the ORM added some for ordering
@@ -86,7 +86,11 @@ class Prepared:
                     if isinstance(param, str) and sentinels[name] in param:
                         slots.append((pos, name, param))
                         seen.add(name)
-                elif type(param) is type(expected[name]) and param == expected[name]:
+                elif kind is int and isinstance(param, int) and not isinstance(param, bool) and param == expected[name]:
+                    # the param may be a typed wrapper (psycopg's Int4 for Value() on PostgreSQL): keep its type
+                    slots.append((pos, name, type(param)))
+                    seen.add(name)
+                elif kind is not int and type(param) is type(expected[name]) and param == expected[name]:
                     slots.append((pos, name, None))
                     seen.add(name)
         if seen != set(self.kinds) and not self.unused_ok:
@@ -119,7 +123,7 @@ class Prepared:
         for pos, name, template in c.slots:
             kind, value = self.kinds[name], values[name]
             if kind is int:
-                params[pos] = int(value)
+                params[pos] = template(int(value))  # int, or the wrapper type the ORM used
             elif kind is str:
                 params[pos] = str(value)
             elif kind is datetime.date:
