@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.permissions import require
 from audit.services import record_bulk
+from core import hooks
 from core.errors import DomainError
 from organizations.choices import OrgKind
 from organizations.models import LeadingTeam, Organization
@@ -94,7 +95,18 @@ def launch_campaign(
             "campaign.launched",
             {"campaign": campaign.pk, "created": created, "joined": joined, "kind": kind, "year": year, "half": half},
         )
+        tell_oversight(organization, created)
     return campaign, created
+
+
+def tell_oversight(organization, created: int) -> None:
+    """OL-1.2: the superior's dashboard shows the new meetings (who has not started) right away,
+    not after the daily rebuild. One refresh of the subtree's rollups once the launch commits
+    (`core.hooks.subtree_changed`), never one hook call per meeting. The new meetings have no date
+    yet, so they carry no dated obligation to compute; meetings that joined the round change no
+    figure."""
+    if created:
+        hooks.subtree_changed(organization.pk)
 
 
 def _slot_meetings(campaign):
