@@ -207,7 +207,12 @@ def _talks(walk, ld, meeting, leaders, today):
     _record_my_talks(walk, ld, meeting, walk.burden)
     walk.shot(ld, "talks-mine")
     for m in leaders[1:]:
-        _record_my_talks(walk, walk.as_(m.user.username), meeting, Burden())
+        # One leader records on a phone: the page must fit 390 px.
+        page = walk.as_(m.user.username, PHONE if m == leaders[2] else DESKTOP)
+        _record_my_talks(walk, page, meeting, Burden())
+        if m == leaders[2]:
+            assert_no_horizontal_scroll(page)
+            walk.shot(page, "talks-mine-phone")
     jw = walk.as_("jiwei")
     walk.go(jw, f"/meetings/{meeting.pk}/talks/")
     add = "form[action$='/talks/add/'] "
