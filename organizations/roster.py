@@ -10,7 +10,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -386,6 +387,37 @@ def import_roster(data: bytes, scope: Organization, *, actor, dry_run: bool = Fa
     return result
 
 
+# Field classes whose preparation of a value already of this Python type (or None) returns it unchanged.
+_PASS_THROUGH = {models.CharField: str, models.BooleanField: bool, models.PositiveIntegerField: int, models.IntegerField: int, models.ForeignKey: int}
+
+
+def _column_values(fields, connection, *, add: bool):
+    """A function giving an instance's column values as saving it would (`pre_save`, then
+    `get_db_prep_save`), minus the per-value calls that change nothing: text, flags, numbers and
+    foreign keys already of their type pass through, and `auto_now` fields get one timestamp for
+    the whole import. Anything else (dates, UUIDs, bytes, other types) takes Django's path."""
+    now = timezone.now()
+    plan = []
+    for f in fields:
+        if type(f) is models.DateTimeField and (f.auto_now or (add and f.auto_now_add)):
+            plan.append((f, "now", f.get_db_prep_save(now, connection)))
+        else:
+            plan.append((f, _PASS_THROUGH.get(type(f)), None))
+
+    def values(instance) -> tuple:
+        out = []
+        for f, kind, prepared in plan:
+            if kind == "now":
+                setattr(instance, f.attname, now)
+                out.append(prepared)
+                continue
+            value = f.pre_save(instance, add)
+            out.append(value if kind is not None and (value is None or type(value) is kind) else f.get_db_prep_save(value, connection))
+        return tuple(out)
+
+    return values
+
+
 def _insert(members: list[Member]) -> None:
     """INSERT the new members with one `executemany` statement and read their primary keys back by
     blind index. `bulk_create` spent most of the import's database time compiling SQL in Python
@@ -398,7 +430,8 @@ def _insert(members: list[Member]) -> None:
     quote = connection.ops.quote_name
     # Table and column names come from the model, never from input.
     table, columns = quote(Member._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    params = [tuple(f.get_db_prep_save(f.pre_save(m, True), connection) for f in fields) for m in members]
+    row_of = _column_values(fields, connection, add=True)
+    params = [row_of(m) for m in members]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY: one stream, no statement per row
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -425,7 +458,8 @@ def _update(members: list[Member], names: list[str]) -> None:
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(Member._meta.db_table)} SET {assignments} WHERE {quote(Member._meta.pk.column)} = %s"  # noqa: S608
-    params = [(*(f.get_db_prep_save(f.pre_save(m, False), connection) for f in fields), m.pk) for m in members]
+    row_of = _column_values(fields, connection, add=False)
+    params = [(*row_of(m), m.pk) for m in members]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 

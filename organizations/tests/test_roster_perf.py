@@ -2,6 +2,8 @@
 members one entry each; no query per row: new members are one INSERT (`executemany`, COPY on
 PostgreSQL) whatever the file's length, only the audit entries of changed members are batched."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -67,3 +69,20 @@ def test_reimport_of_changed_members_grows_only_by_audit_insert_batches(world, s
     small, large = changed(10, 0), changed(500, 100)
     assert large - small <= 500 // 50
     assert Member.objects.filter(name__startswith="党员", is_in_difficulty=True).count() == 510
+
+
+def test_new_members_are_stored_as_saving_them_one_by_one_would(world, scope):
+    """The one-statement INSERT (COPY on PostgreSQL) prepares values as the fields do: defaults,
+    timestamps, UUIDs, ciphertexts that decrypt, masks, the gender derived from the ID number."""
+    from django.utils import timezone
+
+    started = timezone.now()
+    values = row(world.b1, 姓名="逐项核对", 入党日期="2003-07-01", 流动党员="是", 流动方向="流入", **{"流入/流出党组织": world.b2.code})
+    result = import_roster(xlsx([values]), scope, actor=world.operator)
+    assert result.ok, result.errors
+    member = Member.objects.with_id_number(values["公民身份号码"]).get()
+    assert member.id_number == values["公民身份号码"] and member.phone == "13912345678"
+    assert member.id_number_masked.count("*") >= 8 and member.phone_masked.count("*") >= 4
+    assert member.gender and member.uid and member.version == 1 and member.is_active
+    assert started <= member.created_at == member.updated_at <= timezone.now()
+    assert (member.organization, member.joined_on, member.flow_direction, member.flow_organization) == (world.b1, datetime.date(2003, 7, 1), "in", world.b2)
