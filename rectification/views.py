@@ -18,6 +18,7 @@ from accounts.scoping import get_visible_or_404
 from audit.services import record
 from core.errors import DomainError
 from core.uploads import private_file_response
+from core.views import show_domain_error as _show_error
 from core.views import view_permission
 from meetings.models import Meeting
 
@@ -40,12 +41,6 @@ def _item(request, pk):
     if item is None:
         raise Http404("未找到或无权查看")
     return item
-
-
-def _show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for finding in exc.findings:
-        messages.error(request, f"{finding.message}{finding.hint and ' ' + finding.hint} [{'、'.join(finding.clause_ids)}]")
 
 
 def _can(callable_, *args) -> bool:

@@ -20,6 +20,7 @@ from accounts.permissions import has_perm, require
 from accounts.scoping import get_visible_or_404
 from core.errors import DomainError
 from core.views import public_view, view_permission
+from core.views import show_domain_error as _show_error
 from organizations.models import Member, Organization
 
 from ..choices import (
@@ -48,12 +49,6 @@ def _meeting(request, pk, perm="meeting.view") -> Meeting:
         Meeting.objects.select_related("organization", "leading_team", "campaign", "plan"), request.user, perm, pk=pk, kind=MeetingKind.DEMOCRATIC_LIFE
     )
     return meeting
-
-
-def _show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for finding in getattr(exc, "findings", None) or ():
-        messages.error(request, f"{finding.message} [{'、'.join(finding.clause_ids)}]")
 
 
 def _back(meeting, name):

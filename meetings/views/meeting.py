@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import permission_set, require, scope_q
 from accounts.scoping import get_visible_or_404
 from core.errors import DomainError
+from core.views import show_domain_error as show_error
 from core.views import view_permission
 from organizations.models import Organization
 from rulebook import engine
@@ -36,12 +37,6 @@ STAGE_STEP = {
     Stage.REPORTED: "report",
     Stage.CLOSED: "report",
 }
-
-
-def show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for f in exc.findings:
-        messages.error(request, f"{f.message}{(' 怎么办：' + f.hint) if f.hint else ''}［{'、'.join(f.clause_ids)}］")
 
 
 def get_meeting(request, pk, perm="meeting.view"):

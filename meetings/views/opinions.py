@@ -18,6 +18,7 @@ from accounts.scoping import get_visible_or_404
 from core import throttle
 from core.errors import DomainError
 from core.views import public_view, view_permission
+from core.views import show_domain_error as show_error
 
 from ..choices import FeedbackKind, FeedbackMode, Stage
 from ..models import Feedback, Meeting, Opinion, OpinionSummary
@@ -43,15 +44,6 @@ def row_or_404(queryset, user, perm: str, org_field: str = "meeting__organizatio
 
 
 ERRORS = (DomainError, PermissionDenied)
-
-
-def show_error(request, exc):
-    if not isinstance(exc, DomainError):
-        messages.error(request, str(exc) or "没有该操作的权限。")
-        return
-    messages.error(request, exc.message)
-    for f in exc.findings:
-        messages.error(request, f"{f.message} [{'、'.join(f.clause_ids)}]")
 
 
 def target_choices(meeting):
