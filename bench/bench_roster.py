@@ -135,7 +135,7 @@ def run(ctx):
         },
         {
             "name": "roster_machine_yardstick_sum_1e6_ms",
-            "value": statistics.median(yardsticks),
+            "value": round(statistics.median(yardsticks), 1),
             "unit": "ms",
             "note": f"sum(range(10**6)) before and after each import ({', '.join(str(y) for y in yardsticks)} ms); ~10 ms idle",
         },
