@@ -206,7 +206,10 @@ def _rows(data: bytes) -> Iterator[Row]:
                     value = _number(text)
                     style = cell.get("s")
                     if style and int(style) in dates:
-                        value = from_excel(value, epoch, timedelta=int(style) in durations)
+                        try:
+                            value = from_excel(value, epoch, timedelta=int(style) in durations)
+                        except (OverflowError, ValueError):
+                            value = "#VALUE!"  # outside the calendar: a bad cell, as openpyxl reads it
                 elif kind == "s":
                     value = shared[int(text)]
                 elif kind == "b":

@@ -253,3 +253,12 @@ def test_formula_in_a_roster_cell_is_listed_with_its_row_and_column(world):
     assert (3, "姓名") in [(e.row, e.column) for e in result.errors]
     assert all("公式" in e.message for e in result.errors if e.column == "姓名")
     assert Member.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_date_cell_outside_the_calendar_is_a_row_error_not_an_unreadable_file(world):
+    wb = _roster_workbook([row(world.b1), row(world.b1)])
+    cell = wb.active.cell(row=3, column=HEADERS.index("入党日期") + 1, value=9_999_999)
+    cell.number_format = "yyyy-mm-dd"
+    result = import_roster(_save(wb), world.p1, actor=world.operator)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "入党日期")]
