@@ -146,7 +146,7 @@ def _save_and_maybe_finalize(request, item, finalize: bool):
 @view_permission("rectification.progress")
 def item_create(request, pk):
     """A new item for a problem, by the secretary / main leader or the person the problem is about."""
-    problem = Problem.objects.filter(pk=pk).select_related("meeting", "meeting__organization", "owner_member", "organization").first()
+    problem = Problem.objects.filter(pk=pk).select_related("meeting", "meeting__organization", "owner_member", "organization", "criticism").first()
     if problem is None:
         raise Http404("未找到或无权查看")
     manager = has_perm(request.user, "rectification.manage", problem.organization)
@@ -156,8 +156,11 @@ def item_create(request, pk):
             raise Http404("未找到或无权查看")
         raise PermissionDenied("只有本组织书记（主要负责人）或问题责任人本人可以制定整改事项")
     meeting = problem.meeting
-    # A self-examination row's measure (OL-2.5.g) prefills the item; the writer can change it.
-    initial = {"is_public": problem.scope != ProblemScope.PERSONAL, "responsible_member": problem.owner_member, "measures": problem.proposed_measure}
+    initial = {
+        "is_public": problem.scope != ProblemScope.PERSONAL,
+        "responsible_member": problem.owner_member,
+        "measures": services.suggested_measures(problem),
+    }
     form = ItemForm(meeting, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
