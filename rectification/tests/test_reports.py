@@ -145,6 +145,18 @@ def test_DL_4_1_b_every_team_member_needs_a_personal_item(world):
     assert finding.clause_ids == ("DL-4.1.b",) and leaders[1].name in finding.message and leaders[0].name not in finding.message
 
 
+def test_OL_4_2_a_a_branch_under_a_general_branch_files_with_the_superior_that_has_the_reviewer(world):
+    """Found by the year-end walkthrough: the page said 报送上级党组织（幸福社区党总支） while the
+    街道党工委's reviewer received it. The package goes to the nearest superior with a reviewer."""
+    from organizations.choices import OrgKind, Sector
+    from tests.factories import make_org
+
+    general = make_org(world.p1, kind=OrgKind.GENERAL_BRANCH, name="幸福社区党总支")
+    branch = make_org(general, sector=Sector.COMMUNITY, has_committee=True, name="幸福社区第一党支部")
+    assert report_services.recipients(make_meeting(branch)) == [("", world.p1)]
+    assert report_services.recipients(make_meeting(world.b1)) == [("", world.p1)]
+
+
 def test_DL_4_2_a_filed_with_both_the_discipline_commission_and_the_organization_department(world, time_machine):
     time_machine.move_to(datetime.datetime(2026, 1, 20, 10, tzinfo=datetime.UTC))
     meeting, leaders, report = _dl(world)
