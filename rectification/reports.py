@@ -82,7 +82,7 @@ def _basic(meeting) -> tuple[str, dict]:
     if observers:
         lines.append(f"列席人员{observers}人。")
     lines.append(
-        f"会前组织学习{study['n'] or 0}次、共{study['hours'] or 0}小时；征求意见建议{opinions['total'] or 0}条"
+        f"会前组织学习{study['n'] or 0}次、共{_number(study['hours'])}小时；征求意见建议{opinions['total'] or 0}条"
         f"（对班子{opinions['team'] or 0}条、对个人{opinions['person'] or 0}条）；开展谈心谈话{talks}人次；"
         f"形成对照检查材料或发言提纲{exams}份。"
     )
@@ -148,6 +148,12 @@ def _problems(meeting) -> tuple[str, dict]:
     if not problems:
         lines.append("（尚未登记问题。）")
     return "\n".join(lines), {"organization": len(team), "personal": len(personal)}
+
+
+def _number(value) -> str:
+    """8 hours, not 8.0 (a sum of decimals); 7.5 stays 7.5."""
+    value = value or 0
+    return str(int(value)) if value == int(value) else str(value).rstrip("0")
 
 
 def _one_line(text: str) -> str:

@@ -697,7 +697,7 @@ def _dashboard_shows(walk, meeting, *, closed):
     rollups the hooks keep current, and the same when counted live."""
     from rectification.models import RectificationItem
 
-    parent = meeting.organization.get_parent()
+    parent = list(meeting.organization.ancestors())[-1]
     n_items = RectificationItem.objects.filter(meeting=meeting).count()
     expected = {"进行中会议": "0" if closed else "1", "已完成会议": "1" if closed else "0", "整改中": "0" if closed else str(n_items - 1)}
     expected["已销号"] = str(n_items) if closed else "1"

@@ -83,6 +83,20 @@ def test_OL_4_2_b_each_problem_is_one_line_and_a_persons_problems_one_sentence(w
     assert any(line.endswith("：学习不够深入。") for line in lines), lines
 
 
+@pytest.mark.parametrize(("hours", "shown"), [(("8.0",), "共8小时"), (("6.5", "1.5"), "共8小时"), (("6", "1.5"), "共7.5小时")])
+def test_OL_4_2_b_study_hours_read_as_people_write_them(world, hours, shown):
+    """Found by the year-end walkthrough: the report said "共8.0小时"."""
+    from decimal import Decimal
+
+    from meetings.choices import StudyForm
+    from meetings.models import StudySession
+
+    meeting = make_meeting(world.b1, held_on=datetime.date(2026, 7, 1))
+    for h in hours:
+        StudySession.objects.create(meeting=meeting, form=StudyForm.CONCENTRATED, title="集中学习", date=datetime.date(2026, 6, 1), hours=Decimal(h))
+    assert shown in reports.draft_situation(meeting)["basic"]
+
+
 def test_DL_4_2_c_dl_report_has_plan_and_measures_heading(world):
     team, _ = make_leading_team(world.p1, size=2)
     meeting = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, leading_team=team)
