@@ -592,3 +592,256 @@ def ballot(meeting) -> dict:
         }
     )
     return ctx
+
+
+# -- 党员自评表 ------------------------------------------------------------------------------
+# Common practice in provincial rules (documents.md §12–13; not in the seed text): the four
+# grades with the usual one-line standard, and the aspects members assess themselves on.
+GRADE_STANDARDS = {
+    "excellent": "理想信念坚定，模范履行党员义务，在工作、学习和社会生活中起先锋模范作用。",
+    "qualified": "能够履行党员义务，遵守党的纪律，发挥党员作用。",
+    "basically_qualified": "党员意识不够强，履行党员义务不够好，发挥作用不够明显，存在一定问题。",
+    "unqualified": "理想信念动摇、宗旨意识淡薄、组织纪律散漫、道德行为不端等，经教育仍无明显转变。",
+}
+APPRAISAL_ASPECTS = ("理想信念", "政治素质", "组织纪律", "廉洁自律", "联系服务群众", "先锋模范作用")
+
+
+def _month(day) -> str:
+    return f"{day.year}年{day.month}月" if day else ""
+
+
+def appraisal_standards(meeting, appraisal=None) -> dict:
+    """The appraisal's standards: the grades (rulebook `appraisal_grades`), the 优秀 ceiling
+    (`appraisal_excellent_max_ratio`, frozen on the appraisal when voting opened, else the
+    meeting's pinned rulebook) and whether probationary members are graded (they are not)."""
+    from appraisal.choices import Grade
+
+    ratio = appraisal.excellent_max_ratio if appraisal is not None and appraisal.opened_at else None
+    if ratio is None:
+        from appraisal.services import rulebook_of
+
+        try:
+            ratio = rulebook_of(meeting).param("appraisal_excellent_max_ratio")
+        except Exception:  # noqa: BLE001 — a meeting without a loadable rulebook still gets its form
+            ratio = None
+    ceiling = ""
+    if ratio:
+        from appraisal.services import ratio as as_fraction
+
+        f = as_fraction(ratio)
+        ceiling = f"优秀等次一般不超过参评党员的{cn_fraction(f.numerator, f.denominator)}。"
+    return {
+        "grades": [{"key": g.value, "name": g.label, "standard": GRADE_STANDARDS.get(g.value, "")} for g in Grade],
+        "grade_names": [g.label for g in Grade],
+        "excellent_ceiling": ceiling,
+        "aspects": list(APPRAISAL_ASPECTS),
+        "probationary_note": "预备党员参加民主评议，不评定等次。",
+    }
+
+
+def cn_fraction(numerator: int, denominator: int) -> str:
+    from .layout import cn_number
+
+    return f"{cn_number(denominator)}分之{cn_number(numerator)}"
+
+
+def self_assessment(meeting, member=None) -> dict:
+    """民主评议党员自评表 (documents.md §13; OL-1.2.b, OL-3.1.d): the member's 基本信息, the
+    facts of the year the app holds (study, this meeting's sittings, last year's items), their
+    self-assessment text when written, and the 党支部评定 once the grade is final. `member`
+    None gives the blank form. The 出生年月 is left to the member: it is only in the encrypted
+    ID number, which is revealed through the audited `member.reveal` path, never in a document."""
+    from appraisal.choices import RatingStatus
+    from appraisal.models import Appraisal, Rating, SelfAssessment
+    from meetings.models import Attendance, StudyAttendance, StudySession
+    from organizations.models import Position
+
+    ctx = base(meeting)
+    appraisal = Appraisal.objects.filter(meeting=meeting).first()
+    standards = appraisal_standards(meeting, appraisal)
+    person = {"name": "", "gender": "", "birth": "", "joined": "", "job": "", "position": "", "probationary": False}
+    facts: list[str] = []
+    last_items: list[dict] = []
+    text: list[str] = []
+    submitted = ""
+    rating = {"grade": "", "remarks": "", "date": "", "body": ""}
+    if member is not None:
+        position = Position.objects.current().filter(organization_id=meeting.organization_id, member=member).first()
+        person = {
+            "name": member.name,
+            "gender": member.get_gender_display() if member.gender else "",
+            "birth": "",
+            "joined": _month(member.joined_on),
+            "job": member.job_title,
+            "position": position.get_kind_display() if position else ("预备党员" if member.is_probationary else "党员"),
+            "probationary": member.is_probationary,
+        }
+        sessions = StudySession.objects.filter(meeting=meeting).count()
+        if sessions:
+            studied = StudyAttendance.objects.filter(session__meeting=meeting, member=member).count()
+            facts.append(f"会前集中学习{sessions}次，本人参加{studied}次。")
+        sittings = list(Attendance.objects.filter(sitting__meeting=meeting, member=member).select_related("sitting"))
+        for a in sittings:
+            facts.append(
+                f"{a.sitting.get_kind_display()}（{_date(a.sitting.date)}）：{a.get_mode_display()}{('，' + a.absence_reason) if a.absence_reason else ''}。"
+            )
+        from rectification.carryover import previous_items
+
+        last = previous_items(meeting).filter(responsible_member=member)
+        last_items = [{"n": i, "goal": it.goal, "status": it.get_status_display(), "deadline": _date(it.deadline)} for i, it in enumerate(last, 1)]
+        if appraisal is not None:
+            own = SelfAssessment.objects.filter(appraisal=appraisal, member=member).first()
+            if own is not None:
+                text = _lines(own.text)
+                submitted = _date(timezone.localdate(own.submitted_at)) if own.submitted_at else ""
+            final = (
+                Rating.objects.filter(appraisee__appraisal=appraisal, appraisee__member=member, status=RatingStatus.FINAL).select_related("appraisee").first()
+            )
+            if final is not None:
+                rating = {
+                    "grade": final.get_grade_display(),
+                    "remarks": final.remarks,
+                    "date": _date(final.resolution_date or timezone.localdate(final.decided_at or final.proposed_at)),
+                    "body": final.get_resolution_body_display() if final.resolution_body else "",
+                }
+    ctx.update(
+        {
+            "title": f"{meeting.organization.name}{meeting.year}年度民主评议党员自评表",
+            "person": person["name"],
+            "member": person,
+            "facts": facts,
+            "last_items": last_items,
+            "text": text,
+            "submitted": submitted,
+            "standards": standards,
+            "rating": rating,
+        }
+    )
+    return ctx
+
+
+def self_assessment_blank(meeting) -> dict:
+    return self_assessment(meeting, None)
+
+
+def appraisal_year_end(meeting) -> bool:
+    """民主评议 goes with the year-end 组织生活会 (OL-1.2.b): a year-end meeting, or one whose
+    appraisal has been started."""
+    from appraisal.models import Appraisal
+    from meetings.choices import Half
+
+    return meeting.is_org_life and (meeting.half == Half.YEAR_END or Appraisal.objects.filter(meeting=meeting).exists())
+
+
+# -- 报送材料清单 ----------------------------------------------------------------------------
+def submission_list(meeting) -> dict:
+    """报送材料清单 (OL-4.2.a, DL-4.2.b): the report package sent to the superior — 情况报告,
+    原始记录复印件, 征求意见汇总 for the team and for each person — with what is present or
+    missing and the dates, read from the report and the frozen opinion summary; the problem
+    list and (year-end) the appraisal result go with it."""
+    from accounts.choices import Office
+    from meetings.models import Opinion, Sitting
+    from rectification import deadlines, reports
+    from rectification.choices import ItemStatus
+    from rectification.models import RectificationItem, Report
+    from rectification.report_services import recipients
+
+    ctx = base(meeting)
+    report = Report.objects.filter(meeting=meeting).first()
+    sections = (report.sections or {}) if report else {}
+    if report and report.current_number and not sections:
+        version = report.versions.order_by("-number").first()
+        sections = version.sections if version else {}
+    labels = reports.headings(meeting)
+    blank = [labels[k] for k in reports.SECTION_KEYS if not (sections.get(k) or "").strip() or reports.PLACEHOLDER in (sections.get(k) or "")]
+    summary = reports.latest_opinion_summary(meeting)
+    summary_day = _date(timezone.localdate(summary.frozen_at)) if summary else ""
+    counts: dict = {}
+    for target, member_id in Opinion.objects.filter(meeting=meeting, merged_into__isnull=True).values_list("target", "target_member_id"):
+        key = "team" if target == "team" else member_id
+        counts[key] = counts.get(key, 0) + 1
+    sitting_days = [s for s in Sitting.objects.filter(meeting=meeting).order_by("order").values_list("date", flat=True) if s]
+    items = []
+
+    def add(name, present, day="", note="", copies="1份", required=True):
+        items.append(
+            {
+                "n": len(items) + 1,
+                "name": name,
+                "copies": copies,
+                "present": present,
+                "status": "齐全" if present else "缺",
+                "date": day,
+                "note": note,
+                "required": required,
+            }
+        )
+
+    report_done = report is not None and not blank
+    if report and report.submitted_at:
+        report_note = f"第{report.current_number}版，{_date(timezone.localdate(report.submitted_at))}报送"
+    elif report_done:
+        report_note = "已定稿，待报送"
+    else:
+        report_note = f"“{blank[0].split('、', 1)[-1]}”尚未填写" if len(blank) == 1 else f"{len(blank)}个部分尚未填写"
+    add(
+        "会议情况报告",
+        report_done,
+        _date(timezone.localdate(report.updated_at)) if report_done else "",
+        report_note,
+    )
+    scan = bool(report and report.minutes_scan_path)
+    add(
+        "会议原始记录复印件",
+        scan,
+        _date(timezone.localdate(report.minutes_scan_at)) if scan and report.minutes_scan_at else "",
+        (report.minutes_scan_name or "已上传扫描件") if scan else ("尚未上传扫描件" if sitting_days else "会议尚未召开"),
+    )
+    add(
+        "领导班子征求意见汇总材料" if meeting.is_democratic_life else "党支部（班子）征求意见汇总材料",
+        summary is not None,
+        summary_day,
+        f"对班子意见{counts.get('team', 0)}条" + ("" if summary else "，汇总未定稿"),
+    )
+    none_received = set(str(x) for x in (summary.none_received if summary else []))
+    for p in people(meeting):
+        n = counts.get(p["id"], 0)
+        if not n and p["name"] not in none_received and not (meeting.is_democratic_life or p["title"] in ("书记", "副书记", "委员")):
+            continue  # ordinary members without opinions need no personal summary
+        add(
+            f"{p['name']}同志个人征求意见汇总材料",
+            summary is not None,
+            summary_day,
+            (f"意见{n}条" if n else "未收到意见") + ("" if summary else "，汇总未定稿"),
+        )
+    final_items = RectificationItem.objects.filter(meeting=meeting).exclude(status=ItemStatus.DRAFT).count()
+    add("问题清单和整改措施", bool(final_items), "", f"整改事项{final_items}项" if final_items else "尚未确定整改事项", required=False)
+    if meeting.is_org_life and appraisal_year_end(meeting):
+        from appraisal.models import Appraisal
+
+        a = Appraisal.objects.filter(meeting=meeting).first()
+        done = a is not None and a.ratings_final_at is not None
+        add(
+            "民主评议党员结果统计表",
+            done,
+            _date(timezone.localdate(a.ratings_final_at)) if done else "",
+            "评定结果已确定" if done else "评定结果尚未确定",
+            required=False,
+        )
+    due = (report.due_on if report and report.due_on else None) or deadlines.report_due(meeting)
+    missing = [x["name"] for x in items if x["required"] and not x["present"]]
+    ctx.update(
+        {
+            "title": f"{meeting.organization.name}{meeting.year}年度{what(meeting)}报送材料清单",
+            "recipients": "、".join(f"{org.name}{Office(office).label}" if office else org.name for office, org in recipients(meeting)),
+            "meeting_dates": "、".join(_date(d) for d in sitting_days) or ctx["date"],
+            "due": _date(due) if due else "",
+            "submitted": _date(timezone.localdate(report.submitted_at)) if report and report.submitted_at else "",
+            "items": items,
+            "present_count": sum(1 for x in items if x["present"]),
+            "missing": missing,
+            "complete": not missing,
+            "contact": next((p["name"] for p in people(meeting) if p.get("main")), ""),
+        }
+    )
+    return ctx

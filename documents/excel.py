@@ -1,7 +1,8 @@
 """Excel exports: one generic writer (`workbook`) every table goes through — frozen header,
 set column widths, real dates, user text typed as text (a value starting with "=" never becomes
-a formula) — and the registers built on it. The 整改台账 reuses the rectification app's
-`ledger.export_xlsx` (same columns as the ledger page) on the meeting's items.
+a formula), A4 print setup — and the registers built on it. The 整改台账 columns are defined
+once here (`ledger_row`): a meeting's ledger and the rectification app's subtree export
+(`subtree_ledger`, called by `rectification.ledger.export_xlsx`) both use them.
 
 `rows_to_xlsx(title, columns, rows)` is the function other apps call (the oversight dashboard
 export): `columns` is a list of `Column`s or `(title, width)` / `(title, width, kind)` tuples.
@@ -60,6 +61,7 @@ def workbook(sheets: list[Sheet]) -> bytes:
     header_fill = PatternFill("solid", fgColor=FILL_HEADER)
     alert = PatternFill("solid", fgColor=FILL_ALERT)
     wrap = Alignment(wrap_text=True, vertical="top")
+    centred = Alignment(wrap_text=True, vertical="top", horizontal="center")  # numbers and dates
     for sheet in sheets:
         ws = wb.create_sheet(sheet.title[:31])
         columns = [_column(c) for c in sheet.columns]
@@ -113,7 +115,7 @@ def workbook(sheets: list[Sheet]) -> bytes:
                     c.number_format = "yyyy-mm-dd"
                 elif col.kind == DATETIME and value is not None:
                     c.number_format = "yyyy-mm-dd hh:mm"
-                c.alignment = wrap
+                c.alignment = wrap if col.kind == TEXT else centred
                 c.border = border
                 c.font = plain
                 if fill is not None:
@@ -149,86 +151,97 @@ def rows_to_xlsx(title: str, columns: list, rows: Iterable[list], *, highlight=N
     return workbook([Sheet(title, columns, rows, highlight=highlight, caption=caption)])
 
 
-# -- registers of one meeting -------------------------------------------------------------
-LEDGER_COLUMNS = [
-    Column("序号", 5, NUMBER),
-    Column("问题来源", 12),
-    Column("责任主体", 10),
-    Column("问题表现", 22),
-    Column("整改目标", 18),
-    Column("整改措施（途径）", 24),
-    Column("责任人", 12),
-    Column("完成时限", 11, DATE),
-    Column("状态", 8),
-    Column("逾期", 6),
-    Column("最新进展", 20),
-    Column("进展日期", 11, DATE),
-    Column("佐证（份）", 9, NUMBER),
-    Column("销号时间", 11, DATE),
-    Column("销号人", 8),
-    Column("公示", 5),
+# -- 整改台账 ------------------------------------------------------------------------------
+# (title, width on a meeting's sheet, width on the subtree export, kind): one set of columns for
+# the meeting's ledger and the rectification app's whole-subtree export, which adds 党组织/会议.
+_LEDGER = [
+    ("问题来源", 10, 12, TEXT),
+    ("责任主体", 9, 14, TEXT),
+    ("问题表现", 20, 40, TEXT),
+    ("整改目标", 16, 36, TEXT),
+    ("整改措施（途径）", 22, 44, TEXT),
+    ("责任人", 10, 16, TEXT),
+    ("完成时限", 11, 12, DATE),
+    ("状态", 7, 10, TEXT),
+    ("是否逾期", 6, 9, TEXT),
+    ("最新进展", 18, 40, TEXT),
+    ("进展日期", 11, 12, DATE),
+    ("佐证材料（份）", 9, 10, NUMBER),
+    ("销号时间", 11, 12, DATE),
+    ("销号人", 7, 12, TEXT),
+    ("公示", 5, 6, TEXT),
 ]
+LEDGER_COLUMNS = [Column("序号", 5, NUMBER), *(Column(t, narrow, kind) for t, narrow, _wide, kind in _LEDGER)]
+SUBTREE_LEDGER_COLUMNS = [
+    Column("序号", 6, NUMBER),
+    Column("党组织", 24),
+    Column("会议", 28),
+    *(Column(t, wide, kind) for t, _narrow, wide, kind in _LEDGER),
+]
+OVERDUE = "逾期"
+
+
+def ledger_row(item, today) -> list:
+    """The ledger columns of one item annotated by `rectification.ledger.annotate` (after 序号)."""
+    from django.utils import timezone
+
+    local = timezone.localtime
+    p = item.problem
+    return [
+        p.get_source_display(),
+        p.owner_member.name if p.owner_member_id else (p.get_scope_display() or "党组织"),
+        p.description,
+        item.goal,
+        item.measures,
+        item.responsible_display(),
+        item.deadline,
+        item.get_status_display(),
+        OVERDUE if item.is_overdue(today) else "",
+        item.latest_progress or "",
+        local(item.latest_progress_at).date() if item.latest_progress_at else None,
+        item.evidence_count,
+        local(item.closed_at).date() if item.closed_at else None,
+        str(item.closed_by) if item.closed_by_id else "",
+        "是" if item.is_public else "否",
+    ]
+
+
+def _overdue(columns):
+    index = [c.title for c in columns].index("是否逾期")
+    return lambda row: row[index] == OVERDUE
 
 
 def ledger_queryset(meeting):
     """The meeting's final items with the latest progress and evidence count — the same
-    annotations as the rectification ledger page (`rectification.ledger.items`)."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
+    annotations as the rectification ledger page (`rectification.ledger.annotate`)."""
+    from rectification.choices import ItemStatus
+    from rectification.ledger import annotate
+    from rectification.models import RectificationItem
 
-    from rectification.choices import EventKind, ItemStatus
-    from rectification.models import Evidence, ItemEvent, RectificationItem
-
-    latest = ItemEvent.objects.filter(item=OuterRef("pk"), kind=EventKind.PROGRESS).order_by("-at", "-pk")
-    evidence = Evidence.objects.filter(item=OuterRef("pk")).order_by().values("item").annotate(n=Count("pk")).values("n")
-    return (
-        RectificationItem.objects.filter(meeting=meeting)
-        .exclude(status=ItemStatus.DRAFT)
-        .select_related("organization", "meeting", "problem", "problem__owner_member", "responsible_member", "responsible_organization", "closed_by")
-        .annotate(
-            latest_progress=Subquery(latest.values("note")[:1]),
-            latest_progress_at=Subquery(latest.values("at")[:1]),
-            evidence_count=Coalesce(Subquery(evidence, output_field=IntegerField()), Value(0)),
-        )
-        .order_by("problem__scope", "deadline", "pk")
-    )
+    qs = RectificationItem.objects.filter(meeting=meeting).exclude(status=ItemStatus.DRAFT)
+    return annotate(qs).order_by("problem__scope", "deadline", "pk")
 
 
 def ledger(meeting, today=None) -> bytes:
-    """整改台账 of one meeting (OL-4.3.b, DL-4.4.b): the rectification ledger's columns without the
-    organization and meeting (they are in the caption), overdue rows shaded, printable on A4.
-    The whole-subtree ledger stays `rectification.ledger.export_xlsx` (same column names)."""
+    """整改台账 of one meeting (OL-4.3.b, DL-4.4.b): the ledger columns without the organization
+    and meeting (they are in the caption), overdue rows shaded, printable on A4 landscape."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    local = timezone.localtime
-    rows = []
-    for n, item in enumerate(ledger_queryset(meeting), 1):
-        overdue = item.is_overdue(today)
-        p = item.problem
-        rows.append(
-            [
-                n,
-                p.get_source_display(),
-                p.owner_member.name if p.owner_member_id else (p.get_scope_display() or "党组织"),
-                p.description,
-                item.goal,
-                item.measures,
-                item.responsible_display(),
-                item.deadline,
-                item.get_status_display(),
-                "逾期" if overdue else "",
-                item.latest_progress or "",
-                local(item.latest_progress_at).date() if item.latest_progress_at else None,
-                item.evidence_count,
-                local(item.closed_at).date() if item.closed_at else None,
-                str(item.closed_by) if item.closed_by_id else "",
-                "是" if item.is_public else "否",
-            ]
-        )
+    rows = [[n, *ledger_row(item, today)] for n, item in enumerate(ledger_queryset(meeting), 1)]
     what = "民主生活会" if meeting.is_democratic_life else "组织生活会"
     caption = f"{meeting.organization.name}{meeting.year}年度{what}整改台账（截至{today.year}年{today.month}月{today.day}日）"
-    return workbook([Sheet("整改台账", LEDGER_COLUMNS, rows, highlight=lambda row: row[9] == "逾期", caption=caption)])
+    return workbook([Sheet("整改台账", LEDGER_COLUMNS, rows, highlight=_overdue(LEDGER_COLUMNS), caption=caption)])
+
+
+def subtree_ledger(queryset, today=None) -> bytes:
+    """The rectification app's ledger export (any filtered, scoped queryset of annotated items,
+    streamed in chunks): 党组织 and 会议 in front of the ledger columns."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    rows = ([n, item.organization.name, item.meeting.title, *ledger_row(item, today)] for n, item in enumerate(queryset.iterator(chunk_size=2000), 1))
+    return workbook([Sheet("整改台账", SUBTREE_LEDGER_COLUMNS, rows, highlight=_overdue(SUBTREE_LEDGER_COLUMNS))])
 
 
 def talk_coverage(ctx: dict) -> bytes:

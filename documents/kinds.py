@@ -105,6 +105,29 @@ KINDS: dict[str, Kind] = {
             required=("title", "opinions"),
         ),
         Kind("ballot", "民主测评表（空白）", DOCX, data.ballot, word.ballot, group="会议", required=("title", "people")),
+        Kind(
+            "self_assessment_blank",
+            "党员自评表（空白）",
+            DOCX,
+            data.self_assessment_blank,
+            word.self_assessment,
+            OL,
+            group="民主评议",
+            required=("title", "standards"),
+            available=data.appraisal_year_end,
+        ),
+        Kind(
+            "self_assessment",
+            "党员自评表",
+            DOCX,
+            data.self_assessment,
+            word.self_assessment,
+            OL,
+            per_person=True,
+            group="民主评议",
+            required=("title", "member", "standards"),
+            available=data.appraisal_year_end,
+        ),
         Kind("minutes", "会议记录", DOCX, data.minutes, word.minutes, in_package=True, group="会议", required=("title", "sittings")),
         Kind(
             "situation_report",
@@ -122,6 +145,16 @@ KINDS: dict[str, Kind] = {
             DOCX,
             data.problem_list,
             word.problem_list,
+            in_package=True,
+            group="会后",
+            required=("title", "items"),
+        ),
+        Kind(
+            "submission_list",
+            "报送材料清单",
+            DOCX,
+            data.submission_list,
+            word.submission_list,
             in_package=True,
             group="会后",
             required=("title", "items"),
@@ -149,6 +182,8 @@ def filename(kind: Kind, ctx: dict) -> str:
         title = ctx.get("records_title")
     if not title:
         title = f"{ctx['organization']}{ctx['year']}年度{ctx['kind']}{kind.label}"
+    if kind.per_person and ctx.get("person") and ctx["person"] not in title:
+        title = f"{title}（{ctx['person']}）"
     return safe_name(title) + "." + kind.fmt
 
 
@@ -174,10 +209,10 @@ def generate(key: str, meeting, member=None, *, template=True) -> tuple[str, byt
 
 
 def package(meeting) -> list[tuple[str, bytes]]:
-    """The report package (OL-4.2.a, DL-4.2.b): the report, minutes, opinion summary, the
-    problem list, the ledger, and the circular for a 民主生活会."""
+    """The report package (OL-4.2.a, DL-4.2.b): the 报送材料清单 first, then the report, minutes,
+    opinion summary, the problem list, the ledger, and the circular for a 民主生活会."""
     out = []
-    for kind in for_meeting(meeting):
+    for kind in sorted(for_meeting(meeting), key=lambda k: k.key != "submission_list"):  # the checklist first
         if not kind.in_package or (kind.key == "circular" and not meeting.is_democratic_life):
             continue
         out.append(generate(kind.key, meeting))

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime
 import io
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -284,6 +285,22 @@ def new_document():
     return document, ids
 
 
+@dataclass(frozen=True)
+class Label:
+    """A form cell holding a field name (黑体, centred)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """A form cell covering `span` columns (a label when `label`)."""
+
+    text: str
+    span: int
+    label: bool = False
+
+
 class GovDoc:
     """A 公文 being written: title, headings, paragraphs, tables, signature."""
 
@@ -385,13 +402,28 @@ class GovDoc:
         self.blank(1)
         self.document.paragraphs[-1].paragraph_format.keep_with_next = True
         date_value = date_text if date_text is not None else (cn_date(day) if chinese else ar_date(day))
+        org_right, date_right = signature_indents(clean(organization), date_value)
         org = self._paragraph("sign")
         org.paragraph_format.keep_with_next = True
+        org.paragraph_format.right_indent = Pt(16 * org_right)
         org.add_run(clean(organization))
-        self._paragraph("sign").add_run(date_value)
+        date = self._paragraph("sign")
+        date.paragraph_format.right_indent = Pt(16 * date_right)
+        date.add_run(date_value)
 
     # -- tables -------------------------------------------------------------------------
-    def table(self, headers: list[str], rows: list[list], *, widths_mm: list[float] | None = None, size=SIZE_S4, min_height_mm: float | None = None):
+    def table(
+        self,
+        headers: list[str],
+        rows: list[list],
+        *,
+        widths_mm: list[float] | None = None,
+        size=SIZE_S4,
+        min_height_mm: float | None = None,
+        center: tuple[int, ...] = (),
+    ):
+        """A grid table with a repeated header row; `center` lists the columns (序号, 状态…) whose
+        cells are centred."""
         big = size == SIZE_4
         head_style, cell_style = (self.styles["cell_big_head"], self.styles["cell_big"]) if big else (self.styles["cell_head"], self.styles["cell"])
         table = self.document.add_table(rows=1 + len(rows), cols=len(headers))
@@ -404,10 +436,43 @@ class GovDoc:
         for row, values in zip(all_rows[1:], rows, strict=True):
             if min_height_mm:
                 row.height = Mm(min_height_mm)
-            for cell, value in zip(row.cells, values, strict=True):
+            for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
                 _fill(cell, "" if value is None else str(value), cell_style)
+                if i in center:
+                    for paragraph in cell.paragraphs:
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if widths_mm:
             set_widths(table, widths_mm)
+        spacer = self.document.add_paragraph()
+        spacer._p.style = self.styles["flush"]
+        spacer.paragraph_format.line_spacing = Pt(10)
+        self._first = False
+        return table
+
+    def form(self, rows: list[list], *, widths_mm: list[float], heights_mm: list[float | None] | None = None, big: bool = False):
+        """A form-style table without a header row (登记表/自评表): each row is a list of cells,
+        a cell being text, `Label("姓名")` (黑体, centred) or `Span(text, n)` covering n columns."""
+        head_style, cell_style = (self.styles["cell_big_head"], self.styles["cell_big"]) if big else (self.styles["cell_head"], self.styles["cell"])
+        table = self.document.add_table(rows=len(rows), cols=len(widths_mm))
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        set_widths(table, widths_mm)
+        for r, (row, spec) in enumerate(zip(table.rows, rows, strict=True)):
+            cells = row.cells
+            col = 0
+            for entry in spec:
+                span = entry.span if isinstance(entry, Span) else 1
+                cell = cells[col] if span == 1 else cells[col].merge(cells[col + span - 1])
+                cell.width = Mm(sum(widths_mm[col : col + span]))
+                text = entry.text if isinstance(entry, (Span, Label)) else entry
+                label = isinstance(entry, Label) or (isinstance(entry, Span) and entry.label)
+                _fill(cell, "" if text is None else str(text), head_style if label else cell_style)
+                short = heights_mm is not None and r < len(heights_mm) and (heights_mm[r] or 0) <= 12
+                if label or short:
+                    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                col += span
+            if heights_mm and r < len(heights_mm) and heights_mm[r]:
+                row.height = Mm(heights_mm[r])
         spacer = self.document.add_paragraph()
         spacer._p.style = self.styles["flush"]
         spacer.paragraph_format.line_spacing = Pt(10)
@@ -418,6 +483,18 @@ class GovDoc:
         out = io.BytesIO()
         self.document.save(out)
         return out.getvalue()
+
+
+def signature_indents(organization: str, date_text: str) -> tuple[float, float]:
+    """Right indents (in 三号 characters) of the 发文机关署名 and the 成文日期 (GB/T 9704 §7.3.5.2,
+    no seal): the date starts two characters right of the name's first character; the longer of
+    the two is set two characters in from the right edge. Templates with Jinja fields keep the
+    style's two characters."""
+    if "{" in organization or "{" in date_text:
+        return 2, 2
+    org_w, date_w = _width(organization), _width(date_text)
+    org_right = max(2.0, date_w + 4 - org_w)
+    return org_right, max(2.0, org_right + org_w - 2 - date_w)
 
 
 def _fill(cell, text: str, style_id: str) -> None:

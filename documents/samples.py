@@ -224,6 +224,63 @@ EXTRA: dict[str, dict] = {
         "published_cn": "二〇二七年一月十日",
     },
 }
+_STANDARDS = {
+    "grades": [
+        {"key": "excellent", "name": "优秀", "standard": "理想信念坚定，模范履行党员义务。"},
+        {"key": "qualified", "name": "合格", "standard": "能够履行党员义务，遵守党的纪律。"},
+        {"key": "basically_qualified", "name": "基本合格", "standard": "履行党员义务不够好。"},
+        {"key": "unqualified", "name": "不合格", "standard": "经教育仍无明显转变。"},
+    ],
+    "grade_names": ["优秀", "合格", "基本合格", "不合格"],
+    "excellent_ceiling": "优秀等次一般不超过参评党员的三分之一。",
+    "aspects": ["理想信念", "政治素质", "组织纪律", "廉洁自律", "联系服务群众", "先锋模范作用"],
+    "probationary_note": "预备党员参加民主评议，不评定等次。",
+}
+EXTRA["self_assessment"] = {
+    "title": "示例社区党支部2026年度民主评议党员自评表",
+    "person": "李党员",
+    "member": {"name": "李党员", "gender": "女", "birth": "", "joined": "2005年7月", "job": "社区网格员", "position": "党员", "probationary": False},
+    "facts": ["会前集中学习2次，本人参加2次。", "党员大会（2026年12月20日）：现场参加。"],
+    "last_items": [{"n": 1, "goal": "按时参加组织生活", "status": "已销号", "deadline": "2026年6月30日"}],
+    "text": ["一年来坚持参加支部集中学习，按时交纳党费。"],
+    "submitted": "2026年12月15日",
+    "standards": _STANDARDS,
+    "rating": {"grade": "合格", "remarks": "能够履行党员义务。", "date": "2026年12月22日", "body": "支委会"},
+}
+EXTRA["self_assessment_blank"] = {
+    **EXTRA["self_assessment"],
+    "person": "",
+    "member": {"name": "", "gender": "", "birth": "", "joined": "", "job": "", "position": "", "probationary": False},
+    "facts": [],
+    "last_items": [],
+    "text": [],
+    "submitted": "",
+    "rating": {"grade": "", "remarks": "", "date": "", "body": ""},
+}
+EXTRA["submission_list"] = {
+    "title": "示例社区党支部2026年度组织生活会报送材料清单",
+    "recipients": "示例街道党工委",
+    "meeting_dates": "2026年12月20日",
+    "due": "2027年1月4日",
+    "submitted": "",
+    "items": [
+        {
+            "n": 1,
+            "name": "会议情况报告",
+            "copies": "1份",
+            "present": True,
+            "status": "齐全",
+            "date": "2026年12月25日",
+            "note": "已定稿，待报送",
+            "required": True,
+        },
+        {"n": 2, "name": "会议原始记录复印件", "copies": "1份", "present": False, "status": "缺", "date": "", "note": "请上传扫描件", "required": True},
+    ],
+    "present_count": 1,
+    "missing": ["会议原始记录复印件"],
+    "complete": False,
+    "contact": "张书记",
+}
 EXTRA["talk_records"] = EXTRA["talk_schedule"]
 EXTRA["self_exam_team"] = {
     **EXTRA["self_exam"],
@@ -256,6 +313,15 @@ FIELD_LABELS = {
     "people": "人员名单（列表）",
     "readings": "必读篇目（列表）",
     "paragraphs": "正文段落（列表）",
+    "person": "本人姓名",
+    "member": "党员基本信息（name 姓名、gender 性别、birth 出生年月、joined 入党时间、job 职务/岗位、position 党内职务）",
+    "standards": "评议标准（grades 等次及标准、excellent_ceiling 优秀比例、aspects 评议内容）",
+    "rating": "党支部评定（grade 等次、remarks 评定意见、date 日期）",
+    "text": "本人自评内容（段落列表）",
+    "facts": "系统记录的学习、参会情况（列表）",
+    "recipients": "报送对象",
+    "due": "应报送日期",
+    "missing": "尚缺的材料（列表）",
 }
 
 

@@ -60,10 +60,11 @@ def meeting_documents(request, pk):
             continue
         custom = templates.active_for(meeting.organization, kind.key) if kind.templatable else None
         groups.setdefault(kind.group, []).append({"kind": kind, "custom": custom})
+    person_kinds = [k for k in available if k.per_person and not (k.perm and not has_perm(request.user, k.perm, meeting.organization))]
     return render(
         request,
         "documents/meeting.html",
-        {"meeting": meeting, "groups": groups, "people": _people(meeting), "person_kind": kinds.KINDS["self_exam"], "meeting_url": _meeting_url(meeting)},
+        {"meeting": meeting, "groups": groups, "people": _people(meeting), "person_kinds": person_kinds, "meeting_url": _meeting_url(meeting)},
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from docx.shared import Pt
 
-from .layout import KAI, SIZE_4, SIZE_5, SIZE_S4, GovDoc, cn_ordinal
+from .layout import KAI, SIZE_4, SIZE_5, SIZE_S4, GovDoc, Label, Span, cn_ordinal
 
 
 def _numbered(doc: GovDoc, lines: list[str], empty: str = "") -> None:
@@ -271,7 +271,8 @@ def self_exam(ctx: dict) -> bytes:
         doc.table(
             ["序号", "整改目标", "整改措施", "完成时限", "完成情况"],
             [[x["n"], x["goal"], x["measures"], x["deadline"], x["status"]] for x in ctx["last_items"]],
-            widths_mm=[16, 40, 52, 26, 22],
+            widths_mm=[12, 36, 44, 40, 24],
+            center=(0, 3, 4),
         )
     elif not ctx["last_rectification"]:
         doc.para("（上年度无整改事项记录。）")
@@ -454,4 +455,82 @@ def ballot(ctx: dict) -> bytes:
         doc.heading("党支部班子测评", 2)
         doc.table(["测评项目", "好", "较好", "一般", "差"], [[x, "", "", "", ""] for x in ctx["team_items"]], widths_mm=[60, 24, 24, 24, 24], min_height_mm=9)
     doc.para("注：预备党员不参加评定等次。", indent=False, size=SIZE_5)
+    return doc.save()
+
+
+# -- 党员自评表 ------------------------------------------------------------------------------
+def self_assessment(ctx: dict) -> bytes:
+    """One page: 基本信息, 个人总结 (the member's text, or the facts the app holds as a prompt),
+    存在问题和努力方向, 自评等次, 党支部评定意见; the grade standards underneath."""
+    doc = GovDoc(ctx["title"])
+    m, rating, std = ctx["member"], ctx["rating"], ctx["standards"]
+    boxes = "　".join(f"□{g}" for g in std["grade_names"])
+    if m["probationary"]:
+        boxes = "预备党员，不评定等次"
+    summary = "\n".join(ctx["text"]) if ctx["text"] else ""
+    if not summary:
+        prompt = ["（对照党员标准，从" + "、".join(std["aspects"]) + "等方面，简要总结一年来学习、工作、发挥作用、参加组织生活和交纳党费的情况。）"]
+        prompt += ctx["facts"]
+        if ctx["last_items"]:
+            prompt.append("上年度本人整改事项：" + "；".join(f"{x['goal']}（{x['status']}）" for x in ctx["last_items"]) + "。")
+        summary = "\n".join(prompt)
+    grade_line = "评定等次：" + (rating["grade"] or "　　　　　")
+    verdict = "\n".join(
+        x
+        for x in (
+            rating["remarks"],
+            grade_line,
+            f"党支部（盖章）　　　　{rating['date'] or '　　年　　月　　日'}",
+        )
+        if x
+    )
+    doc.form(
+        [
+            [Label("姓　　名"), m["name"], Label("性　　别"), m["gender"]],
+            [Label("出生年月"), m["birth"], Label("入党时间"), m["joined"]],
+            [Label("职务/岗位"), "　".join(x for x in (m["job"], m["position"]) if x), Label("所在支部"), ctx["organization"]],
+            [Label("个人总结\n（自我评价）"), Span(summary, 3)],
+            [Label("存在问题\n和\n努力方向"), Span("", 3)],
+            [Label("自评等次"), Span(boxes, 3)],
+            [Label("党支部\n评定意见"), Span(verdict, 3)],
+        ],
+        widths_mm=[30, 48, 30, 48],
+        heights_mm=[9, 9, 9, 62, 28, 9, 24],
+    )
+    notes = []
+    if ctx["submitted"]:
+        notes.append(f"本人于{ctx['submitted']}在系统中提交自评。")
+    notes.append("评定标准：" + "".join(f"{g['name']}——{g['standard']}" for g in std["grades"]) + std["excellent_ceiling"] + std["probationary_note"])
+    for line in notes:
+        doc.para(line, indent=False, size=SIZE_5)
+    return doc.save()
+
+
+# -- 报送材料清单 ----------------------------------------------------------------------------
+def submission_list(ctx: dict) -> bytes:
+    doc = GovDoc(ctx["title"])
+    doc.form(
+        [
+            [Label("报送单位"), Span(ctx["organization"], 3)],
+            [Label("报送对象"), Span(ctx["recipients"], 3)],
+            [Label("会议名称"), Span(ctx["meeting_title"], 3)],
+            [Label("召开日期"), ctx["meeting_dates"], Label("应报送日期"), ctx["due"]],
+        ],
+        widths_mm=[28, 56, 30, 42],
+        heights_mm=[10, 10, 10, 10],
+    )
+    doc.table(
+        ["序号", "材料名称", "份数", "日期", "状态", "备注"],
+        [[x["n"], x["name"] + ("" if x["required"] else "（随报）"), x["copies"], x["date"], x["status"], x["note"]] for x in ctx["items"]],
+        widths_mm=[14, 48, 14, 28, 14, 38],
+        min_height_mm=9,
+        center=(0, 2, 3, 4),
+    )
+    n, present = len(ctx["items"]), ctx["present_count"]
+    if ctx["complete"]:
+        doc.para(f"共{n}项材料，齐全{present}项，必报材料齐全。", indent=False, size=SIZE_S4)
+    else:
+        doc.para(f"共{n}项材料，齐全{present}项，必报材料尚缺{len(ctx['missing'])}项。", indent=False, size=SIZE_S4)
+    doc.para(f"报送日期：{ctx['submitted'] or '　　年　　月　　日'}　　经办人：{ctx['contact'] or '　　　　'}　　联系电话：", indent=False, size=SIZE_S4)
+    doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()

@@ -6,8 +6,6 @@ evidence count come from correlated subqueries, everything else from joins.
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -78,16 +76,20 @@ def items(user, params: dict, organization=None, today=None):
         qs = qs.filter(Q(responsible_member__name__icontains=owner) | Q(responsible_organization__name__icontains=owner))
     if params.get("overdue"):
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+    return annotate(qs).order_by("organization__path", "-meeting__year", "meeting_id", "deadline", "pk")
+
+
+def annotate(qs):
+    """Joins and the latest progress note/date and evidence count (correlated subqueries): one
+    query for any number of items. Shared with the meeting's 整改台账 (`documents.excel`)."""
     latest = ItemEvent.objects.filter(item=OuterRef("pk"), kind=EventKind.PROGRESS).order_by("-at", "-pk")
     evidence = Evidence.objects.filter(item=OuterRef("pk")).order_by().values("item").annotate(n=Count("pk")).values("n")
-    return (
-        qs.select_related("organization", "meeting", "problem", "responsible_member", "responsible_organization", "closed_by")
-        .annotate(
-            latest_progress=Subquery(latest.values("note")[:1]),
-            latest_progress_at=Subquery(latest.values("at")[:1]),
-            evidence_count=Coalesce(Subquery(evidence, output_field=IntegerField()), Value(0)),
-        )
-        .order_by("organization__path", "-meeting__year", "meeting_id", "deadline", "pk")
+    return qs.select_related(
+        "organization", "meeting", "problem", "problem__owner_member", "responsible_member", "responsible_organization", "closed_by"
+    ).annotate(
+        latest_progress=Subquery(latest.values("note")[:1]),
+        latest_progress_at=Subquery(latest.values("at")[:1]),
+        evidence_count=Coalesce(Subquery(evidence, output_field=IntegerField()), Value(0)),
     )
 
 
@@ -103,95 +105,10 @@ def summary(queryset, today=None) -> dict:
     )
 
 
-COLUMNS = [
-    ("序号", 6),
-    ("党组织", 24),
-    ("会议", 28),
-    ("问题来源", 12),
-    ("类型", 8),
-    ("问题表现", 40),
-    ("整改目标", 36),
-    ("整改措施（途径）", 44),
-    ("责任人/责任单位", 16),
-    ("完成时限", 12),
-    ("状态", 10),
-    ("是否逾期", 9),
-    ("最新进展", 40),
-    ("进展日期", 12),
-    ("佐证材料（份）", 10),
-    ("销号时间", 12),
-    ("销号人", 12),
-    ("公示", 6),
-]
-
-
 def export_xlsx(queryset, today=None) -> bytes:
-    """The ledger as .xlsx: frozen header, set widths, real dates, overdue rows highlighted, and
-    every user-entered text typed as a string so "=…" never becomes a formula (abuse case 3)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    """The ledger as .xlsx through the one Excel writer (`documents.excel`): frozen header, set
+    widths, real dates, overdue rows highlighted, A4 print setup, and every user-entered text
+    typed as a string so "=…" never becomes a formula (abuse case 3)."""
+    from documents.excel import subtree_ledger
 
-    today = today or timezone.localdate()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("整改台账")
-    ws.freeze_panes = "A2"
-    for index, (_title, width) in enumerate(COLUMNS, 1):
-        ws.column_dimensions[_letter(index)].width = width
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="EFEFEF")
-    overdue_fill = PatternFill("solid", fgColor="FDECEA")
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def cell(value, *, fill=None, date=False, text=True):
-        c = WriteOnlyCell(ws, value=value)
-        if value is not None and text and not date and isinstance(value, str):
-            c.data_type = "s"
-        if date and value is not None:
-            c.number_format = "yyyy-mm-dd"
-        if fill is not None:
-            c.fill = fill
-        c.alignment = wrap
-        return c
-
-    header = []
-    for title, _width in COLUMNS:
-        c = WriteOnlyCell(ws, value=title)
-        c.font, c.fill = bold, header_fill
-        header.append(c)
-    ws.append(header)
-    local = timezone.localtime
-    for n, item in enumerate(queryset.iterator(chunk_size=2000), 1):
-        overdue = item.is_overdue(today)
-        fill = overdue_fill if overdue else None
-        ws.append(
-            [
-                cell(n, fill=fill, text=False),
-                cell(item.organization.name, fill=fill),
-                cell(item.meeting.title, fill=fill),
-                cell(item.problem.get_source_display(), fill=fill),
-                cell(item.problem.get_scope_display() or "未分类", fill=fill),
-                cell(item.problem.description, fill=fill),
-                cell(item.goal, fill=fill),
-                cell(item.measures, fill=fill),
-                cell(item.responsible_display(), fill=fill),
-                cell(item.deadline, fill=fill, date=True),
-                cell(item.get_status_display(), fill=fill),
-                cell("逾期" if overdue else "", fill=fill),
-                cell(item.latest_progress or "", fill=fill),
-                cell(local(item.latest_progress_at).date() if item.latest_progress_at else None, fill=fill, date=True),
-                cell(item.evidence_count, fill=fill, text=False),
-                cell(local(item.closed_at).date() if item.closed_at else None, fill=fill, date=True),
-                cell(str(item.closed_by) if item.closed_by_id else "", fill=fill),
-                cell("是" if item.is_public else "否", fill=fill),
-            ]
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
+    return subtree_ledger(queryset, today or timezone.localdate())

@@ -53,6 +53,8 @@ def test_cn_date_in_chinese_numerals():
 @pytest.mark.parametrize("key", [k.key for k in kinds.KINDS.values() if k.fmt == "docx" and "org_life" in k.meetings and not k.per_person])
 def test_every_word_document_has_gbt_page_setup_and_fonts(recorded, key):
     meeting, _ = recorded
+    meeting.half = "year_end"  # the 民主评议 forms come with the year-end meeting
+    meeting.save(update_fields=["half"])
     name, doc, text = docx(key, meeting)
     landscape = key == "problem_list"
     setup = page_setup(doc)
@@ -175,8 +177,19 @@ def test_situation_report_and_package(recorded, client, world):
     for heading in ("一、会议基本情况", "二、开展批评与自我批评情况", "三、检查出来的主要问题", "四、整改措施"):
         assert heading in text
     assert "丰富支部活动形式" in text and "附件：1. 会议记录（复印件）" in text
-    signature = [p.text for p in doc.paragraphs if p.text.strip()][-2:]
-    assert signature[0] == "幸福社区党支部" and signature[1].startswith("二〇")
+    signature = [p for p in doc.paragraphs if p.text.strip()][-2:]
+    assert signature[0].text == "幸福社区党支部" and signature[1].text.startswith("二〇")
+    # GB/T 9704 §7.3.5.2: the date two characters from the right edge, starting two characters
+    # right of the name's first character (the name 7 characters, the date 12: name 9 from the right)
+    assert (signature[0].paragraph_format.right_indent.pt, signature[1].paragraph_format.right_indent.pt) == (16 * 9, 16 * 2)
+
+
+def test_signature_indents_follow_gbt_9704():
+    from documents.layout import signature_indents
+
+    assert signature_indents("幸福社区党支部", "二〇二六年十一月二十六日") == (9, 2)
+    assert signature_indents("中共某某市某某区某某街道某某社区委员会", "二〇二六年一月十日") == (2, 10)
+    assert signature_indents("{{ organization }}", "{{ today_cn }}") == (2, 2)
 
 
 def test_circular_for_democratic_life(world):
@@ -199,10 +212,10 @@ def test_ledger_xlsx_status_and_overdue(recorded):
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
     header = [c.value for c in ws[2]]
-    assert "状态" in header and "逾期" in header and "完成时限" in header and "销号时间" in header
+    assert "状态" in header and "是否逾期" in header and "完成时限" in header and "销号时间" in header
     rows = {r[header.index("整改目标")]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {"丰富支部活动形式", "增加走访", "内部整改事项（不公示）"}
-    assert rows["增加走访"][header.index("逾期")] == "逾期"
+    assert rows["增加走访"][header.index("是否逾期")] == "逾期"
     assert rows["增加走访"][header.index("责任主体")] == "赵书记"
     assert rows["丰富支部活动形式"][header.index("状态")] == "整改中"
     deadline = rows["丰富支部活动形式"][header.index("完成时限")]

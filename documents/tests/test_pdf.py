@@ -70,3 +70,30 @@ def test_pdf_rendering_of_report_draft_and_ledger(world, tmp_path):
     assert "赵书记入户走访次数偏少" in draft and "原因剖析" in draft
     ledger = pdf_text(pdfs["ledger"])
     assert "丰富支部活动形式" in ledger and "逾期" in ledger
+
+
+def test_pdf_rendering_of_self_assessment_and_submission_list(world, tmp_path):
+    """The 党员自评表 fits one A4 page with its form; the 报送材料清单 too."""
+    from appraisal.models import Appraisal, SelfAssessment
+
+    meeting, _ = full_meeting(world)
+    meeting.half = "year_end"
+    meeting.save(update_fields=["half"])
+    appraisal = Appraisal.objects.create(meeting=meeting, organization=meeting.organization, created_by=world.secretary, excellent_max_ratio="0.3333")
+    SelfAssessment.objects.create(
+        appraisal=appraisal,
+        member=world.member_member,
+        text="一年来坚持参加支部集中学习，认真学习党章党规和党的创新理论，按时足额交纳党费。\n积极参与社区志愿服务12次，带头参与垃圾分类宣传。\n不足是理论学习系统性不够，联系群众还不够主动。",
+    )
+    pdfs = {
+        "self": convert("党员自评表.docx", kinds.generate("self_assessment", meeting, world.member_member)[1], tmp_path),
+        "blank": convert("党员自评表空白.docx", kinds.generate("self_assessment_blank", meeting)[1], tmp_path),
+        "list": convert("报送材料清单.docx", kinds.generate("submission_list", meeting)[1], tmp_path),
+    }
+    for key, pdf in pdfs.items():
+        info = pdf_info(pdf)
+        assert "(A4)" in info["Page size"] and info["Page size"].strip().startswith("595"), key
+        assert int(info["Pages"]) == 1, key
+    text = pdf_text(pdfs["self"]).replace(" ", "")
+    assert "孙党员" in text and "评定意见" in text and "志愿服务12次" in text
+    assert "尚缺" in pdf_text(pdfs["list"])

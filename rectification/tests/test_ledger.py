@@ -112,6 +112,12 @@ def test_OL_4_3_b_export_is_a_proper_safe_workbook(world, client):
     assert injected[0].fill.fgColor.rgb.endswith("FDECEA")  # overdue highlighted
     assert rows["按期推进"][header.index("是否逾期")].value in (None, "")
     assert not rows["按期推进"][0].fill.fgColor.rgb.endswith("FDECEA")
+    assert injected[header.index("是否逾期")].value == "逾期" and injected[header.index("状态")].value == "整改中"
+    assert injected[header.index("会议")].value == meeting.title and injected[header.index("党组织")].value == world.b1.name
+    assert injected[header.index("佐证材料（份）")].value == 0 and injected[header.index("佐证材料（份）")].data_type == "n"
+    # the one Excel writer's print setup: A4 landscape fitted to the width, header repeated
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
     assert AuditEntry.objects.filter(action="ledger.exported", actor=world.secretary).exists()
 
 
@@ -121,3 +127,24 @@ def test_ledger_page_shows_totals_and_overdue_rows(world, client):
     client.force_login(world.secretary)
     body = client.get(reverse("rectification:ledger")).content.decode()
     assert "row-overdue" in body and "逾期 1" in body
+
+
+def test_OL_4_3_b_export_progress_and_closure_dates_are_dates(world, client):
+    from rectification.models import RectificationItem
+
+    meeting = make_meeting(world.b1)
+    item = make_item(meeting, goal="有进展的")
+    services.report_progress(item, actor=world.secretary, note="已走访12户", files=[services.Upload("p.png", PNG)])
+    closed = make_item(meeting, goal="已销号的", status=ItemStatus.CLOSED)
+    RectificationItem.objects.filter(pk=closed.pk).update(closed_at=timezone.make_aware(datetime.datetime(2026, 3, 2, 10)), closed_by=world.reviewer)
+    client.force_login(world.secretary)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("rectification:ledger_export")).content)).active
+    header = [c.value for c in sheet[1]]
+    rows = {row[header.index("整改目标")].value: row for row in sheet.iter_rows(min_row=2)}
+    progress = rows["有进展的"]
+    assert progress[header.index("最新进展")].value == "已走访12户" and progress[header.index("佐证材料（份）")].value == 1
+    assert progress[header.index("进展日期")].is_date and progress[header.index("进展日期")].value.date() == timezone.localdate()
+    done = rows["已销号的"]
+    assert done[header.index("状态")].value == "已销号" and done[header.index("销号时间")].is_date
+    assert done[header.index("销号时间")].value.date() == datetime.date(2026, 3, 2) and done[header.index("销号人")].value == str(world.reviewer)
+    assert done[header.index("销号时间")].number_format == "yyyy-mm-dd"
