@@ -632,7 +632,7 @@ def _report_returned_and_accepted(walk, sec, rev, meeting, sitting):
     walk.no_error(sec)
     report = Report.objects.get(meeting=meeting)
     assert report.status == "submitted", sec.inner_text("main")[:1500]
-    walk.burden.document("会议情况报告")
+    # The 情况报告 is not counted again: its .docx is among the documents downloaded above.
 
     reason = "情况报告未写明整改措施公示的时间和范围，请补充后重新报送。"
     walk.go(rev, f"/rectification/meeting/{meeting.pk}/report/")
