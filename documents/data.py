@@ -804,7 +804,8 @@ def submission_list(meeting) -> dict:
         f"对班子意见{counts.get('team', 0)}条" + ("" if summary else "，汇总未定稿"),
     )
     none_received = set(str(x) for x in (summary.none_received if summary else []))
-    for p in people(meeting):
+    roster = people(meeting)
+    for p in roster:
         n = counts.get(p["id"], 0)
         if not n and p["name"] not in none_received and not (meeting.is_democratic_life or p["title"] in ("书记", "副书记", "委员")):
             continue  # ordinary members without opinions need no personal summary
@@ -841,7 +842,7 @@ def submission_list(meeting) -> dict:
             "present_count": sum(1 for x in items if x["present"]),
             "missing": missing,
             "complete": not missing,
-            "contact": next((p["name"] for p in people(meeting) if p.get("main")), ""),
+            "contact": next((p["name"] for p in roster if p.get("main")), ""),
         }
     )
     return ctx
