@@ -846,3 +846,41 @@ def submission_list(meeting) -> dict:
         }
     )
     return ctx
+
+
+# -- 个人意见反馈 ----------------------------------------------------------------------------
+def opinion_feedback(meeting, member=None) -> dict:
+    """征求意见反馈单 (OL-2.3.e; DL P-DL-2.5.d): the opinions about one person, unedited, and the
+    record of handing them over (方式, 日期, 本人签收)."""
+    from meetings.choices import FeedbackKind
+    from meetings.models import Feedback, Opinion
+
+    ctx = base(meeting)
+    name = member.name if member is not None else ""
+    rows = []
+    if member is not None:
+        rows = [
+            {"n": i, "content": o.content, "category": o.category, "channel": o.get_channel_display(), "received": _date(o.received_on)}
+            for i, o in enumerate(
+                Opinion.objects.filter(meeting=meeting, target="person", target_member=member, merged_into__isnull=True).order_by("received_on", "pk"), 1
+            )
+        ]
+    fb = (
+        Feedback.objects.filter(meeting=meeting, kind=FeedbackKind.PERSONAL, recipient=member).select_related("delivered_by").order_by("-pk").first()
+        if member is not None
+        else None
+    )
+    ctx.update(
+        {
+            "title": f"{meeting.organization.name}{meeting.year}年度{what(meeting)}征求意见反馈单",
+            "person": name,
+            "opinions": rows,
+            "feedback": {
+                "mode": fb.get_mode_display() if fb and fb.mode else "",
+                "date": _date(fb.delivered_on) if fb and fb.delivered_on else "",
+                "by": (getattr(fb.delivered_by, "display_name", "") or str(fb.delivered_by)) if fb and fb.delivered_by_id else "",
+                "signed": _date(fb.acknowledged_on) if fb and fb.acknowledged_on else "",
+            },
+        }
+    )
+    return ctx

@@ -534,3 +534,32 @@ def submission_list(ctx: dict) -> bytes:
     doc.para(f"报送日期：{ctx['submitted'] or '　　年　　月　　日'}　　经办人：{ctx['contact'] or '　　　　'}　　联系电话：", indent=False, size=SIZE_S4)
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
+
+
+# -- 个人意见反馈 ----------------------------------------------------------------------------
+def opinion_feedback(ctx: dict) -> bytes:
+    doc = GovDoc(ctx["title"], subtitle=f"（{ctx['person']}同志）" if ctx["person"] else None)
+    doc.addressee(f"{ctx['person']}同志" if ctx["person"] else "　　　　同志")
+    doc.para(
+        f"现将{ctx['year']}年度{ctx['kind']}会前征求到的涉及您本人的意见建议原汁原味反馈如下，"
+        "请认真对照检查，在对照检查材料（发言提纲）中逐条回应，并在会上作出说明。"
+    )
+    doc.table(
+        ["序号", "意见建议（原文）", "类别", "来源/方式", "收到日期"],
+        [[o["n"], o["content"], o["category"], o["channel"], o["received"]] for o in ctx["opinions"]],
+        widths_mm=[14, 62, 18, 26, 36],
+        center=(0, 2, 4),
+    )
+    if not ctx["opinions"]:
+        doc.para("（本次未收到涉及本人的意见建议。）")
+    fb = ctx["feedback"]
+    doc.form(
+        [
+            [Label("反馈方式"), fb["mode"], Label("反馈日期"), fb["date"]],
+            [Label("反馈人"), fb["by"], Label("本人签收"), fb["signed"] or "（签字）\n　　　　年　　月　　日"],
+        ],
+        widths_mm=[26, 52, 26, 52],
+        heights_mm=[10, 18],
+    )
+    doc.signature(ctx["organization"], date_text=ctx["today_cn"])
+    return doc.save()

@@ -237,3 +237,32 @@ def test_district_template_for_the_new_forms_validates_with_sample_data(world, k
     with pytest.raises(DomainError, match="不存在的字段"):
         templates.validate(key, template(typo))
     assert set(samples.sample_context(key)) >= set(kinds.KINDS[key].required)
+
+
+def test_OL_2_3_e_personal_feedback_sheet_holds_only_the_persons_opinions_unedited(world):
+    from meetings.choices import FeedbackKind, FeedbackMode
+    from meetings.models import Feedback
+
+    meeting, facts = full_meeting(world)
+    sec = world.secretary_member
+    Feedback.objects.create(
+        meeting=meeting,
+        kind=FeedbackKind.PERSONAL,
+        recipient=sec,
+        mode=FeedbackMode.IN_PERSON,
+        delivered_on=datetime.date(2026, 11, 16),
+        acknowledged_on=datetime.date(2026, 11, 17),
+        delivered_by=world.reviewer,
+    )
+    name, doc, text = _docx("opinion_feedback", meeting, sec)
+    assert name == "幸福社区党支部2026年度组织生活会征求意见反馈单（赵书记）.docx"
+    assert page_setup(doc) == GBT
+    assert "赵书记同志：" in text
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows[0] == ["序号", "意见建议（原文）", "类别", "来源/方式", "收到日期"]
+    assert rows[1][1] == "赵书记入户走访次数偏少" and rows[1][4] == "2026年11月6日" and len(rows) == 2
+    assert "钱委员学习笔记不够认真" not in text and "支部活动形式单一" not in text  # others' and the team's (OL-2.3.e)
+    record = {r.cells[0].text: r.cells[1].text for r in doc.tables[1].rows} | {r.cells[2].text: r.cells[3].text for r in doc.tables[1].rows}
+    assert record["反馈方式"] == "当面反馈" and record["反馈日期"] == "2026年11月16日" and record["本人签收"] == "2026年11月17日"
+    _, _, text = _docx("opinion_feedback", meeting, world.member_member)
+    assert "本次未收到涉及本人的意见建议" in text and "（签字）" in text
