@@ -7,7 +7,5 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from audit.registry import register
-        from core import navigation
 
         register({"api.token_created": "创建接口令牌", "api.token_revoked": "撤销接口令牌", "api.denied": "接口访问被拒绝"})
-        navigation.register("接口令牌", "api:tokens", None, order=95)

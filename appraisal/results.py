@@ -81,6 +81,37 @@ def own_result(appraisal: Appraisal, member) -> Row | None:
     return row
 
 
+@dataclass(frozen=True)
+class RatedBelow:
+    """A member the organization rated below 合格 (final): what rectification may use."""
+
+    appraisee_id: int
+    member_id: int
+    name: str
+    grade: str
+    grade_label: str
+    remarks: str
+
+
+BELOW_QUALIFIED = (Grade.BASICALLY_QUALIFIED, Grade.UNQUALIFIED)
+
+
+def rated_below_qualified(appraisal: Appraisal) -> list[RatedBelow]:
+    """OL-4.1.a (民主测评 → problems): the members whose *final organizational rating* is 基本合格
+    or 不合格, with the rating's remarks. Only the rating is read — a decision of the 支委会 /
+    党员大会 (and, for 不合格, the superior) — never a ballot, a tally or a count, so nothing here
+    can be traced to how anyone voted (docs/anonymity.md). Ratings still proposed or awaiting
+    approval are left out: they may change."""
+    require_closed(appraisal)
+    rows = (
+        Rating.objects.filter(appraisee__appraisal=appraisal, status=RatingStatus.FINAL, grade__in=BELOW_QUALIFIED)
+        .order_by("appraisee__position")
+        .values_list("appraisee_id", "appraisee__member_id", "appraisee__name", "grade", "remarks")
+    )
+    labels = dict(Grade.choices)
+    return [RatedBelow(a, m, name, grade, labels[grade], (remarks or "").strip()) for a, m, name, grade, remarks in rows]
+
+
 def voting_findings(appraisal: Appraisal) -> list[Finding]:
     """Below-quorum flag of a closed vote (OL-4.1.a, parameter `appraisal_quorum_ratio`)."""
     if not appraisal.is_closed or appraisal.quorum_met:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import math
-from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
 
@@ -114,18 +113,6 @@ def _participant(actor, appraisal: Appraisal):
 
 def _changed(appraisal: Appraisal) -> None:
     hooks.meeting_changed(appraisal.meeting_id)
-
-
-@contextmanager
-def _anonymous_request_context():
-    """Audit entries about ballots carry no address and no request id (docs/anonymity.md)."""
-    from core.middleware import _request_context
-
-    token = _request_context.set({})
-    try:
-        yield
-    finally:
-        _request_context.reset(token)
 
 
 def _roster(appraisal: Appraisal):
@@ -327,8 +314,7 @@ def cast_ballot(appraisal: Appraisal, *, actor, grades: dict[int, str]) -> None:
                 raise DomainError("您已经投过票了，每人只能投一次。")
             raise DomainError("您没有本次民主测评的表决权（预备党员等不参加投票）。")
         Ballot.objects.create(appraisal_id=appraisal.pk, grades=letters)
-        with _anonymous_request_context():
-            record(None, appraisal.organization, appraisal, "appraisal.ballot_cast", {})
+        record(None, appraisal.organization, appraisal, "appraisal.ballot_cast", {}, anonymous=True)
     # Nothing about the ballot (not even its id) leaves this function.
 
 

@@ -14,6 +14,7 @@ from accounts.permissions import permission_set
 from accounts.scoping import get_visible_or_404
 from audit.services import record
 from core.errors import DomainError
+from core.views import show_domain_error as _show_error
 from core.views import view_permission
 from meetings.models import Meeting
 
@@ -25,12 +26,6 @@ from .models import Appraisal, Appraisee, Disposition, DispositionStep, PaperCou
 
 def _appraisal(request, pk, perm="appraisal.view"):
     return get_visible_or_404(Appraisal.objects.select_related("meeting", "organization", "sitting"), request.user, perm, pk=pk)
-
-
-def _show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for finding in exc.findings:
-        messages.error(request, f"{finding.message} [{'、'.join(finding.clause_ids)}]")
 
 
 def _own_member(request, appraisal):

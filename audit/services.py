@@ -34,18 +34,22 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def record(actor, organization, obj, action: str, data: dict | None = None, *, outcome: str = "ok") -> AuditEntry:
+def record(actor, organization, obj, action: str, data: dict | None = None, *, outcome: str = "ok", anonymous: bool = False) -> AuditEntry:
     """Append one entry to the chain. Must run inside the caller's transaction, so the
     entry exists if and only if the change does.
 
-    `actor` is an `accounts.permissions.Acting`, a user, or None (system).
+    `actor` is an `accounts.permissions.Acting`, a user, or None (system). `anonymous=True`
+    (a ballot being cast) drops the actor and the request's address and id as well, so the
+    entry cannot be joined to the access log or the session (docs/anonymity.md).
     """
     if action not in ACTIONS:
         raise KeyError(f"unregistered audit action {action!r}")
+    if anonymous:
+        actor = None
     user = getattr(actor, "user", actor)
     role = getattr(actor, "role", "")
     acting_org = getattr(actor, "organization_id", None)
-    ctx = current_request_context()
+    ctx = {} if anonymous else current_request_context()
     values = {
         "ts": timezone.now(),
         "actor_id": getattr(user, "pk", None),

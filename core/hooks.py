@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 _MEETING_LISTENERS: list[Callable[[int], None]] = []
+_SUBTREE_LISTENERS: list[Callable[[int], None]] = []
 
 
 def on_meeting_changed(listener: Callable[[int], None]) -> Callable[[int], None]:
@@ -24,5 +25,23 @@ def meeting_changed(meeting_id: int) -> None:
     def run():
         for listener in _MEETING_LISTENERS:
             listener(meeting_id)
+
+    transaction.on_commit(run)
+
+
+def on_subtree_changed(listener: Callable[[int], None]) -> Callable[[int], None]:
+    if listener not in _SUBTREE_LISTENERS:
+        _SUBTREE_LISTENERS.append(listener)
+    return listener
+
+
+def subtree_changed(organization_id: int) -> None:
+    """The bulk variant of `meeting_changed`: many meetings of an organization's subtree changed
+    at once (a campaign launch). Listeners refresh the whole subtree in one go, once it commits,
+    instead of one call per meeting."""
+
+    def run():
+        for listener in _SUBTREE_LISTENERS:
+            listener(organization_id)
 
     transaction.on_commit(run)

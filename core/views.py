@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -30,6 +31,19 @@ def view_permission(perm: str | None, *, login: bool = True):
         return wrapped
 
     return decorate
+
+
+def show_domain_error(request, exc: Exception) -> None:
+    """A refused action as messages: the reason, then every blocker with what to do and its
+    clauses. The one way every view reports a `DomainError` (never a 500, never a trace)."""
+    message = getattr(exc, "message", None)
+    if message is None:
+        messages.error(request, str(exc) or "没有该操作的权限。")
+        return
+    messages.error(request, message)
+    for finding in getattr(exc, "findings", None) or ():
+        hint = f" 怎么办：{finding.hint}" if getattr(finding, "hint", "") else ""
+        messages.error(request, f"{finding.message}{hint}［{'、'.join(finding.clause_ids)}］")
 
 
 def public_view(view):

@@ -100,6 +100,8 @@ def load(context: dict) -> None:
                 },
             )
             dl.publish_notice(notice, actor=lingdao, on=_aware(today - datetime.timedelta(days=1)))
+        if regular.stage in (Stage.PREPARING, Stage.READY) and not regular.opinions.exists():
+            _opinions_and_talks(regular, lingdao, today, all_talks=False)  # under way: some opinions and talks
 
         # 2. a 专题 meeting held today with the full record (the demo team's seats start today)
         held = today
@@ -183,7 +185,6 @@ def load(context: dict) -> None:
 def _prepare(meeting, lingdao, held) -> None:
     """The preparation the READY gate asks for: notice 16 days ahead, a reading list, the
     opinion summary, and every material (team and each leader) written and submitted."""
-    from .models import OpinionSummary
     from .services import dl, materials, study
 
     notice = dl.save_notice(
@@ -200,8 +201,7 @@ def _prepare(meeting, lingdao, held) -> None:
     )
     dl.publish_notice(notice, actor=lingdao, on=_aware(held - datetime.timedelta(days=16)))
     study.add_reading(meeting, actor=lingdao, title="区委第二巡察组反馈意见", source="区委巡察办")
-    # ol-prep's opinion services serve 组织生活会 only so far: the summary is written directly.
-    OpinionSummary.objects.create(meeting=meeting, number=1, content={"team": [], "people": []}, intro="共收到意见建议12条，已逐条反馈。", frozen_by=lingdao)
+    _opinions_and_talks(meeting, lingdao, held, all_talks=True)
     for se in materials.create_materials(meeting, actor=lingdao):
         author = se.member.user if se.member_id and se.member.user_id else lingdao
         se = materials.save_draft(
@@ -217,3 +217,51 @@ def _prepare(meeting, lingdao, held) -> None:
             version=se.version,
         )
         materials.submit(se, actor=author, version=se.version)
+
+
+def _opinions_and_talks(meeting, lingdao, day, *, all_talks: bool) -> None:
+    """征求意见 (DL-2.5.a; P-DL-2.5.b–d) and 谈心谈话 (P-DL-2.6.a–d) through the services: opinions
+    from the 征求意见表 and a 座谈会, the summary, the team's opinions to every leader; then the
+    talks — every pair of the plan (`all_talks`), or the main leader's first ones only."""
+    from .choices import FeedbackMode, OpinionChannel
+    from .services import opinions, talks
+    from .services.prep_common import leaders
+
+    team = leaders(meeting)
+    main, others = team[0], team[1:]
+    opinions.record_opinions(
+        meeting,
+        actor=lingdao,
+        channel=OpinionChannel.FORM,
+        received_on=day,
+        entries=[
+            opinions.Entry(content="班子成员到社区调研多是听汇报，3月以来现场解决问题不多。", giver_kind="群众"),
+            opinions.Entry(content="分管的城市管理领域，夜间占道经营投诉处理慢。", target_member=others[-1], giver_kind="服务对象"),
+        ],
+    )
+    opinions.record_opinions(
+        meeting,
+        actor=lingdao,
+        channel=OpinionChannel.FORUM,
+        received_on=day,
+        entries=[opinions.Entry(content="街道窗口周末无人值班，老年人办事要跑两次。", giver_kind="下级单位")],
+    )
+    if not all_talks:
+        opinions.set_link(meeting, actor=lingdao, open=True)
+        for other in others[:2]:
+            talks.record_talk(meeting, actor=lingdao, member_a=main, member_b=other, held_on=day, form="face", key_points="交流了巡察反馈问题和分管工作。")
+        return
+    opinions.freeze_summary(
+        meeting,
+        actor=lingdao,
+        intro="发放征求意见表、召开座谈会，共收到意见建议3条。",
+        none_received=[f"m{m.pk}" for m in team if m != others[-1]],
+        expected_number=0,
+    )
+    opinions.notify_team(meeting, actor=lingdao, mode=FeedbackMode.MEETING, delivered_on=day)
+    view = talks.plan_view(meeting)
+    for ps in view.plan.pair_sets:
+        for a, b in ps.ordered:
+            if a not in view.people or b not in view.people:
+                continue  # the superior's own talk (P-DL-2.6.d) is theirs to record
+            talks.record_talk(meeting, actor=lingdao, member_a=view.people[a], member_b=view.people[b], held_on=day, form="face")

@@ -16,10 +16,18 @@ def _years():
     return [(y, f"{y}年") for y in range(this + 1, this - 3, -1)]
 
 
+def default_year(today: datetime.date | None = None) -> int:
+    """The 年度 a secretary most likely means: a year's meetings run into January and February of
+    the next one (year-end 组织生活会 and 民主生活会 are often held then), so early in a year the
+    default is the year before."""
+    today = today or datetime.date.today()
+    return today.year - 1 if today.month <= 2 else today.year
+
+
 class MeetingCreateForm(forms.Form):
     organization = forms.ModelChoiceField(label="党组织", queryset=None, empty_label=None)
     kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices, initial=MeetingKind.ORG_LIFE)
-    year = forms.TypedChoiceField(label="年度", coerce=int, choices=_years)
+    year = forms.TypedChoiceField(label="年度", coerce=int, choices=_years, initial=default_year)
     half = forms.ChoiceField(label="年中/年底（组织生活会）", choices=[(Half.MID_YEAR, "年中"), (Half.YEAR_END, "年底")], required=False, initial=Half.YEAR_END)
 
     def __init__(self, organizations, *args, **kwargs):
@@ -30,7 +38,7 @@ class MeetingCreateForm(forms.Form):
 class CampaignForm(forms.Form):
     organization = forms.ModelChoiceField(label="部署组织", queryset=None, empty_label=None)
     kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices, initial=MeetingKind.ORG_LIFE)
-    year = forms.TypedChoiceField(label="年度", coerce=int, choices=_years)
+    year = forms.TypedChoiceField(label="年度", coerce=int, choices=_years, initial=default_year)
     half = forms.ChoiceField(label="年中/年底（组织生活会）", choices=[(Half.MID_YEAR, "年中"), (Half.YEAR_END, "年底")], required=False, initial=Half.YEAR_END)
     theme = forms.CharField(label="主题", max_length=200)
     requirements = forms.CharField(label="工作要求", widget=forms.Textarea(attrs={"rows": 3}), required=False)

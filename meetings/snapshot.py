@@ -110,7 +110,7 @@ def _text(v) -> bool:
 def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
     """The people of the meeting and a map user id → person key. Two queries."""
     from organizations.choices import PositionKind
-    from organizations.models import LeadingTeamMembership, Member, Position
+    from organizations.models import LeadingTeamMembership, Member, Position, overseen_heads
 
     member_fields = (
         "id",
@@ -134,6 +134,7 @@ def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
             .order_by("rank", "pk")
             .values("is_main_leader", "rank", *(f"member__{f}" for f in member_fields))
         )
+        heads = overseen_heads(meeting.leading_team_id, today)  # 分管 (P-DL-2.6.c): one query
         for r in rows:
             k = key(r["member__id"])
             if r["member__user_id"]:
@@ -149,6 +150,7 @@ def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
                     is_in_difficulty=r["member__is_in_difficulty"],
                     is_main_leader=r["is_main_leader"],
                     rank=r["rank"],
+                    overseen_heads=tuple(key(h) for h in heads.get(r["member__id"], ())),
                 )
             )
         return tuple(people), users

@@ -33,4 +33,7 @@ urlpatterns = [
     path("dl/relay/<int:pk>/", dl.relay_record, name="dl_relay"),
     path("dl/<int:pk>/after/", dl.after_view, name="dl_after"),
     path("dl/<int:pk>/after/measure/", dl.measure_add, name="dl_measure"),
+    # 分管 (P-DL-2.6.c): pk is the leading team
+    path("dl/team/<int:pk>/oversight/", dl.team_oversight, name="dl_team_oversight"),
+    path("dl/team/<int:pk>/oversight/save/", dl.team_oversight_save, name="dl_team_oversight_save"),
 ]

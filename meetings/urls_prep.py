@@ -26,6 +26,9 @@ urlpatterns = [
     path("<int:pk>/talks/", talks.talks_page, name="talks"),
     path("<int:pk>/talks/add/", talks.talk_add, name="talk_add"),
     path("<int:pk>/talks/flags/", talks.talk_flag_add, name="talk_flag_add"),
+    # 民主生活会: a leader's own talks (P-DL-2.6.a–d)
+    path("<int:pk>/talks/mine/", talks.talks_mine, name="talks_mine"),
+    path("<int:pk>/talks/mine/record/", talks.talks_mine_record, name="talks_mine_record"),
     path("talks/<int:pk>/", talks.talk_edit, name="talk_edit"),
     path("talks/<int:pk>/delete/", talks.talk_delete, name="talk_delete"),
     path("talk-flags/<int:pk>/remove/", talks.talk_flag_remove, name="talk_flag_remove"),

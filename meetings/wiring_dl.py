@@ -28,12 +28,16 @@ registry.register(
         "dl.closing_recorded": "记录主要负责人小结",
         "dl.sitting_closed": "结束民主生活会记录",
         "dl.relay_recorded": "向缺席同志转达批评意见",
+        "team.overseen_set": "设置班子成员分管单位",
     }
 )
 
 steps.register(Step("dl_plan", "方案审定与报备", "meetings:dl_plan", 11, kinds=DL))
 steps.register(Step("dl_notice", "会议公告", "meetings:dl_notice", 15, kinds=DL))
 steps.register(Step("dl_study", "学习情况（班子成员）", "meetings:dl_study", 21, kinds=DL))
+# Opinions and talks use the shared pages (DL-2.5.a, P-DL-2.5.b–d, P-DL-2.6.a–d).
+steps.register(Step("dl_opinions", "征求意见（征求意见表、座谈、网上征求）", "meetings:opinions", 30, kinds=DL))
+steps.register(Step("dl_talks", "谈心谈话（班子成员、分管单位负责人）", "meetings:talks", 40, kinds=DL))
 steps.register(Step("dl_sitting", "召开会议（议程①—⑦）", "meetings:dl_sitting", 61, kinds=DL))
 steps.register(Step("dl_after", "会后整改、报告和通报", "meetings:dl_after", 81, kinds=DL))
 
@@ -69,6 +73,7 @@ def _home_tasks(user):
                 )
             )
     if Role.MAIN_LEADER in roles or Role.LEADER in roles:
+        tasks += _my_talk_tasks(user)
         # DL-3.3.j: the main leader records the relay; the colleague who read the outline (the
         # proxy) sees the same task, since it usually falls to them to pass the criticism on.
         as_proxy = Attendance.objects.filter(
@@ -95,6 +100,40 @@ def _home_tasks(user):
         count = pending.count()
         if count:
             tasks.append(home.Task(title=f"待查收的民主生活会方案报备 {count} 份", url=reverse("meetings:dl_filings"), kind="review"))
+    return tasks
+
+
+def _my_talk_tasks(user) -> list:
+    """A leader's talks still to hold before their team's 民主生活会 (P-DL-2.6.a–c), like a
+    member's talk task in a 组织生活会; the link opens "我的谈心谈话"."""
+    from django.urls import reverse
+
+    from accounts.grants import member_of
+
+    from .choices import Stage
+    from .models import Meeting
+    from .services import talks
+
+    me = member_of(user)
+    if me is None:
+        return []
+    meetings = Meeting.objects.democratic_life().filter(
+        stage__in=(Stage.PREPARING, Stage.READY), leading_team__memberships__member=me, leading_team__memberships__ended_on__isnull=True
+    )
+    tasks = []
+    for meeting in meetings.distinct().select_related("organization")[:3]:
+        todo = [row for row in talks.my_talks(meeting, me) if not row.done and row.partner is not None]
+        if todo:
+            names = "、".join(row.partner.name for row in todo[:5]) + ("等" if len(todo) > 5 else "")
+            tasks.append(
+                home.Task(
+                    title=f"谈心谈话：还要与{names}谈心（{len(todo)}次）",
+                    url=reverse("meetings:talks_mine", args=[meeting.pk]),
+                    detail=f"{meeting.title}；提议 P-DL-2.6，非本地制度原文。",
+                    kind="todo",
+                    tags=["谈心谈话"],
+                )
+            )
     return tasks
 
 

@@ -54,6 +54,9 @@ TEAM = [
     ("党工委委员、办事处副主任", False),
 ]
 
+# Which units the leaders (by index in TEAM) oversee (分管).
+OVERSEEN = {1: ["DEMO-B03"], 2: ["DEMO-B04", "DEMO-B05"], 6: ["DEMO-B06"]}
+
 
 def _id_number(rng: random.Random, serial: int) -> str:
     birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 52))
@@ -147,6 +150,11 @@ def build(stdout=None) -> dict:
             leader.is_leading_cadre = True
             leader.save(update_fields=["is_leading_cadre"])
         LeadingTeamMembership.objects.get_or_create(team=team, member=leader, defaults={"title": title, "is_main_leader": main, "rank": rank})
+    # 分管 (P-DL-2.6.c): the units some leaders oversee; their secretaries are talk partners.
+    for index, codes in OVERSEEN.items():
+        seat = LeadingTeamMembership.objects.get(team=team, member=leaders[index])
+        if not seat.overseen.exists():
+            seat.overseen.set([orgs[c] for c in codes])
 
     users = _users(orgs, members, leaders)
     return {"orgs": orgs, "members": members, "users": users, "team": team, "leaders": leaders}

@@ -276,6 +276,8 @@ class LeadingTeamMembership(models.Model):
     rank = models.PositiveSmallIntegerField("排序", default=10)
     started_on = models.DateField("任职日期", default=timezone.localdate)
     ended_on = models.DateField("离任日期", null=True, blank=True)
+    # 分管 (P-DL-2.6.c): the units this leader oversees; each unit's head is its secretary.
+    overseen = models.ManyToManyField(Organization, blank=True, related_name="overseen_by", verbose_name="分管单位")
 
     class Meta:
         verbose_name = "班子成员"
@@ -292,3 +294,25 @@ class LeadingTeamMembership(models.Model):
 
     def __str__(self):
         return f"{self.team} {self.title} {self.member}"
+
+
+def overseen_heads(team_id: int, on=None) -> dict[int, list[int]]:
+    """分管 (P-DL-2.6.c): for each current leader of the team (member id), the member ids of the
+    heads of the units they oversee — a unit's head is its current secretary (负责人). One query."""
+    from .choices import PositionKind
+
+    on = on or timezone.localdate()
+    seat = Q(organization__overseen_by__team_id=team_id, organization__overseen_by__started_on__lte=on) & (
+        Q(organization__overseen_by__ended_on__isnull=True) | Q(organization__overseen_by__ended_on__gte=on)
+    )
+    rows = (
+        Position.objects.current(on)
+        .filter(seat, kind=PositionKind.SECRETARY, member__is_active=True)
+        .order_by("organization__path", "pk")
+        .values_list("organization__overseen_by__member_id", "member_id")
+    )
+    heads: dict[int, list[int]] = {}
+    for leader_id, head_id in rows:
+        if head_id != leader_id and head_id not in heads.setdefault(leader_id, []):
+            heads[leader_id].append(head_id)
+    return heads

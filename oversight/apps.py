@@ -12,6 +12,7 @@ class OversightConfig(AppConfig):
         from . import permissions, rollups  # noqa: F401
 
         hooks.on_meeting_changed(rollups.on_meeting_changed)
+        hooks.on_subtree_changed(rollups.on_subtree_changed)
         registry.register({"oversight.exported": "导出督导看板", "calendar.token_reset": "重置日历订阅链接"})
         navigation.register("督导看板", "oversight:dashboard", "oversight.view", order=50)
         navigation.register("提醒", "oversight:notifications", None, order=90)

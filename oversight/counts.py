@@ -117,6 +117,13 @@ def own_of(organization_id: int, today) -> dict[str, int]:
     return groups.get(OWN, empty())
 
 
+def own_of_subtree(root, today) -> dict[int, dict[str, int]]:
+    """The own figures of every organization in `root`'s subtree (root included), by organization id."""
+    from django.db.models import F as Field
+
+    return dict(_run(lambda lookup: {f"{lookup}__path__startswith": root.path}, lambda lookup: Field(f"{lookup}_id"), today))
+
+
 def own_of_all(today) -> dict[int, dict[str, int]]:
     """Every organization's own figures, grouped by organization id (for the rebuild)."""
     from django.db.models import F as Field

@@ -5,6 +5,10 @@
   takes the difference to the stored `own`, and adds it to its row and every ancestor's row with
   one `UPDATE … SET x = x + d WHERE path IN (ancestor paths)`: the cost is independent of the
   size of the tree.
+- `refresh_subtree(root)` (called by the bulk hook after a campaign launch created meetings for
+  a whole subtree) recounts the subtree's own figures in one grouped pass, rewrites the subtree's
+  rows and adds the change of the subtree's total to the ancestors in one UPDATE: a fixed number
+  of queries (plus one insert per `BATCH` rows), never one per branch.
 - `rebuild(today)` recomputes everything from the base tables (grouped by organization, then
   summed up the tree in memory by path prefix). The daily run calls it, because overdue counts
   change with the date alone; `manage.py rebuild_rollups` runs it by hand.
@@ -35,7 +39,17 @@ def rebuild(today=None) -> int:
     today = today or timezone.localdate()
     own = counts.own_of_all(today)
     orgs = list(Organization.objects.order_by().values_list("pk", "path", "depth"))
-    steplen = Organization.steplen
+    rows = _rows(orgs, own, today, Organization.steplen)
+    with transaction.atomic():
+        OrgRollup.objects.all()._raw_delete(OrgRollup.objects.db)  # one DELETE, nothing refers to rollups
+        for start in range(0, len(rows), BATCH):
+            OrgRollup.objects.bulk_create(rows[start : start + BATCH])
+    return len(rows)
+
+
+def _rows(orgs, own: dict, as_of, steplen: int) -> list:
+    """Rollup rows for `orgs` (pk, path, depth): each one's subtree totals, summed in memory by
+    path prefix from the organizations' own figures (ancestors outside `orgs` are skipped)."""
     by_path = {path: counts.empty() for _pk, path, _depth in orgs}
     for pk, path, _depth in orgs:
         mine = own.get(pk)
@@ -47,15 +61,53 @@ def rebuild(today=None) -> int:
                 for k, v in mine.items():
                     if v:
                         totals[k] += v
-    rows = [
-        OrgRollup(organization_id=pk, path=path, depth=depth, own={k: v for k, v in own.get(pk, {}).items() if v}, as_of=today, **by_path[path])
+    return [
+        OrgRollup(organization_id=pk, path=path, depth=depth, own={k: v for k, v in own.get(pk, {}).items() if v}, as_of=as_of, **by_path[path])
         for pk, path, depth in orgs
     ]
+
+
+def refresh_subtree(root) -> bool:
+    """Recount `root`'s whole subtree and pass the change of its total on to the ancestors.
+    Does nothing while no rollups have been built (the dashboard then counts live). The rows are
+    counted at the date of the root's row (`as_of`), so they agree with their ancestors' figures."""
+    from organizations.models import Organization
+
+    steplen = Organization.steplen
     with transaction.atomic():
-        OrgRollup.objects.all()._raw_delete(OrgRollup.objects.db)  # one DELETE, nothing refers to rollups
+        if not OrgRollup.objects.filter(path=root.path[:steplen]).exists():
+            return False
+        current = OrgRollup.objects.select_for_update().filter(organization_id=root.pk).first()
+        if current is not None:
+            as_of, before = current.as_of, {k: getattr(current, k) for k in COUNTERS}
+        else:  # the root has no row yet: what the ancestors hold of the subtree is its rows' own figures
+            as_of, before = timezone.localdate(), counts.add_up(OrgRollup.objects.filter(path__startswith=root.path).values_list("own", flat=True))
+        own = counts.own_of_subtree(root, as_of)
+        orgs = list(Organization.objects.filter(path__startswith=root.path).order_by().values_list("pk", "path", "depth"))
+        rows = _rows(orgs, own, as_of, steplen)
+        after = next(r for r in rows if r.organization_id == root.pk)
+        OrgRollup.objects.filter(path__startswith=root.path)._raw_delete(OrgRollup.objects.db)  # one DELETE, nothing refers to rollups
         for start in range(0, len(rows), BATCH):
             OrgRollup.objects.bulk_create(rows[start : start + BATCH])
-    return len(rows)
+        delta = {k: getattr(after, k) - before.get(k, 0) for k in COUNTERS if getattr(after, k) != before.get(k, 0)}
+        above = ancestor_paths(root.path, steplen)[:-1]
+        if delta and above:
+            OrgRollup.objects.filter(path__in=above).update(**{k: F(k) + d for k, d in delta.items()})
+    return bool(delta)
+
+
+def on_subtree_changed(organization_id: int) -> None:
+    """The bulk `core.hooks` listener (campaign launch). Logged, never raised, like the meeting
+    hook: the launch has committed already and the daily rebuild repairs any drift."""
+    from organizations.models import Organization
+
+    try:
+        with transaction.atomic():
+            root = Organization.objects.filter(pk=organization_id).first()
+            if root is not None:
+                refresh_subtree(root)
+    except Exception:  # noqa: BLE001 - see docstring
+        log.exception("oversight refresh failed for the subtree of organization %s", organization_id)
 
 
 def refresh_organization(organization) -> bool:

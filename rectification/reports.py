@@ -105,7 +105,8 @@ def _criticism(meeting) -> tuple[str, dict]:
     counts = Criticism.objects.filter(sitting__meeting=meeting).aggregate(
         self_=Count("pk", filter=Q(kind=CriticismKind.SELF)),
         mutual=Count("pk", filter=Q(kind=CriticismKind.MUTUAL)),
-        response=Count("pk", filter=Q(kind=CriticismKind.RESPONSE)),
+        # A response is recorded either as its own statement or with the criticism it answers.
+        response=Count("pk", filter=Q(kind=CriticismKind.RESPONSE) | (Q(kind=CriticismKind.MUTUAL) & ~Q(response=""))),
         report=Count("pk", filter=Q(kind=CriticismKind.REPORT)),
         speakers=Count("speaker", distinct=True),
     )
@@ -140,17 +141,23 @@ def _problems(meeting) -> tuple[str, dict]:
     lines = []
     if team:
         lines.append(f"（一）{who}存在的问题")
-        lines += [f"{i}. {p.description}" for i, p in enumerate(team, 1)]
+        lines += [f"{i}. {_one_line(p.description)}" for i, p in enumerate(team, 1)]
     if personal:
         lines.append("（二）个人存在的问题")
         by_owner: dict[str, list] = {}
         for p in personal:
-            by_owner.setdefault(p.owner_member.name, []).append(p.description)
+            by_owner.setdefault(p.owner_member.name, []).append(_one_line(p.description).rstrip("。；;，, "))
         for name, descriptions in by_owner.items():
-            lines.append(f"{name}：" + "；".join(descriptions))
+            text = "；".join(descriptions)
+            lines.append(f"{name}：{text}{'' if text.endswith(('。', '）', '！', '？')) else '。'}")
     if not problems:
         lines.append("（尚未登记问题。）")
     return "\n".join(lines), {"organization": len(team), "personal": len(personal)}
+
+
+def _one_line(text: str) -> str:
+    """A problem as one line of the report (descriptions may carry the suggestion on a second line)."""
+    return "".join(line.strip() for line in (text or "").splitlines())
 
 
 def _measures(meeting) -> tuple[str, dict]:

@@ -170,6 +170,26 @@ def _check_deadline(meeting, deadline):
 
 
 # -- problems ----------------------------------------------------------------------------
+def suggested_measures(problem: Problem) -> str:
+    """What the records already say should be done about a problem, to start its item with:
+    the measure its self-examination row proposed (OL-2.5.g), the 改进意见 given with the
+    criticism it came from, or the 整改措施 the team's 对照检查材料 wrote against the opinion it
+    came from (OL-2.5.d). Empty when the records say nothing."""
+    if (problem.proposed_measure or "").strip():
+        return problem.proposed_measure.strip()
+    if problem.criticism_id and problem.criticism.suggestion.strip():
+        return problem.criticism.suggestion.strip()
+    if problem.opinion_id:
+        from meetings.models import SelfExamination
+
+        team = SelfExamination.objects.filter(meeting_id=problem.meeting_id, member__isnull=True).only("structured_items").first()
+        for entry in (team.structured_items if team else None) or []:
+            linked = {int(i) for i in entry.get("opinion_ids") or () if str(i).isdigit()}
+            if problem.opinion_id in linked and (entry.get("measure") or "").strip():
+                return entry["measure"].strip()
+    return ""
+
+
 def add_problem(
     meeting, *, actor, source: str, description: str, scope: str = "", owner_member=None, category: str = "", strong_public_concern: bool = False
 ) -> Problem:

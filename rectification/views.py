@@ -18,6 +18,7 @@ from accounts.scoping import get_visible_or_404
 from audit.services import record
 from core.errors import DomainError
 from core.uploads import private_file_response
+from core.views import show_domain_error as _show_error
 from core.views import view_permission
 from meetings.models import Meeting
 
@@ -40,12 +41,6 @@ def _item(request, pk):
     if item is None:
         raise Http404("未找到或无权查看")
     return item
-
-
-def _show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for finding in exc.findings:
-        messages.error(request, f"{finding.message}{finding.hint and ' ' + finding.hint} [{'、'.join(finding.clause_ids)}]")
 
 
 def _can(callable_, *args) -> bool:
@@ -151,7 +146,7 @@ def _save_and_maybe_finalize(request, item, finalize: bool):
 @view_permission("rectification.progress")
 def item_create(request, pk):
     """A new item for a problem, by the secretary / main leader or the person the problem is about."""
-    problem = Problem.objects.filter(pk=pk).select_related("meeting", "meeting__organization", "owner_member", "organization").first()
+    problem = Problem.objects.filter(pk=pk).select_related("meeting", "meeting__organization", "owner_member", "organization", "criticism").first()
     if problem is None:
         raise Http404("未找到或无权查看")
     manager = has_perm(request.user, "rectification.manage", problem.organization)
@@ -161,7 +156,11 @@ def item_create(request, pk):
             raise Http404("未找到或无权查看")
         raise PermissionDenied("只有本组织书记（主要负责人）或问题责任人本人可以制定整改事项")
     meeting = problem.meeting
-    initial = {"is_public": problem.scope != ProblemScope.PERSONAL, "responsible_member": problem.owner_member}
+    initial = {
+        "is_public": problem.scope != ProblemScope.PERSONAL,
+        "responsible_member": problem.owner_member,
+        "measures": services.suggested_measures(problem),
+    }
     form = ItemForm(meeting, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

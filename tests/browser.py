@@ -54,6 +54,11 @@ class Burden:
         page.check(selector)
         self.fields_typed += 1
 
+    def upload(self, page, selector, files):
+        """A file the secretary picks by hand (a scan, a photo of evidence): one field."""
+        page.set_input_files(selector, files)
+        self.fields_typed += 1
+
     def document(self, name):
         self.documents_generated += 1
         self.documents.append(name)

@@ -47,6 +47,7 @@ EXPECT = {
     "opinion-public": ("感谢",),
     "material-mine": ("已生成材料草稿",),
     "material-edit": ("已保存草稿", "已提交审核"),
+    "rectification-item": ("已记录整改进展",),
 }
 
 
@@ -73,16 +74,21 @@ def _pages(ctx):
     current.opinion_link_open = True
     current.save(update_fields=["stage", "opinion_token", "opinion_link_open"])
     StudySession.objects.create(meeting=current, form=StudyForm.SELF, title="个人自学《中国共产党章程》", date=timezone.localdate(), hours=Decimal(6))
+    from rectification.models import RectificationItem
+
+    own_item = RectificationItem.objects.get(problem__owner_member__user__username="dangyuan", status="open")
     pages = [
         ("home", reverse("core:home"), None),
         ("study", reverse("meetings:study", args=[current.pk]), "main form[method=post]"),
         ("opinion-give", reverse("meetings:opinion_give", args=[current.pk]), "main form[method=post]"),
         ("ballot", reverse("appraisal:ballot", args=[voting.pk]), "main form[method=post]"),
         ("rectification-mine", reverse("rectification:mine"), None),
+        # The member's own item, where progress is reported from the phone (OL-4.3.b).
+        ("rectification-item", reverse("rectification:item", args=[own_item.pk]), "main form[action$='/progress/']"),
     ]
     committee = [("material-mine", reverse("meetings:material_mine", args=[current.pk]), "main form[method=post]")]
     if closed is not None:
-        pages.insert(5, ("appraisal-mine", reverse("appraisal:mine", args=[closed.pk]), None))
+        pages.insert(6, ("appraisal-mine", reverse("appraisal:mine", args=[closed.pk]), None))
     public = ("opinion-public", reverse("meetings:opinion_public", args=[current.opinion_token]), "main form[method=post]")
     return pages, committee, public
 

@@ -95,3 +95,19 @@ def test_entry_never_holds_personal_data(world):
     text = str(entry.data) + entry.object_repr
     assert member.id_number not in text and member.phone not in text
     assert entry.actor_id == world.secretary.pk and entry.role == "secretary"
+
+
+@pytest.mark.django_db
+def test_anonymous_entry_drops_actor_address_and_request_id(world):
+    """An anonymous entry (a ballot cast) cannot be joined to the user, the access log or the session."""
+    from core.middleware import _request_context
+
+    token = _request_context.set({"ip": "10.9.8.7", "request_id": "abc123"})
+    try:
+        named = record(world.secretary, world.b1, world.b1, "organization.updated", {})
+        anonymous = record(world.secretary, world.b1, world.b1, "organization.updated", {}, anonymous=True)
+    finally:
+        _request_context.reset(token)
+    assert (named.actor_id, named.ip, named.request_id) == (world.secretary.pk, "10.9.8.7", "abc123")
+    assert (anonymous.actor_id, anonymous.actor_label, anonymous.ip, anonymous.request_id) == (None, "系统", "", "")
+    assert verify_chain()[0]

@@ -48,3 +48,9 @@ def test_csrf_failure_page_is_chinese(world, settings):
     response = client.post("/accounts/logout/")
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
+
+
+def test_page_titles_name_the_page_then_the_product(client, world):
+    client.force_login(world.secretary)
+    assert "<title>我的待办 · 生活会</title>" in client.get("/").content.decode()
+    assert "<title>未找到 · 生活会</title>" in client.get("/no/such/page/").content.decode()

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.permissions import require
 from audit.services import record_bulk
+from core import hooks
 from core.errors import DomainError
 from organizations.choices import OrgKind
 from organizations.models import LeadingTeam, Organization
@@ -94,7 +95,18 @@ def launch_campaign(
             "campaign.launched",
             {"campaign": campaign.pk, "created": created, "joined": joined, "kind": kind, "year": year, "half": half},
         )
+        tell_oversight(organization, created)
     return campaign, created
+
+
+def tell_oversight(organization, created: int) -> None:
+    """OL-1.2: the superior's dashboard shows the new meetings (who has not started) right away,
+    not after the daily rebuild. One refresh of the subtree's rollups once the launch commits
+    (`core.hooks.subtree_changed`), never one hook call per meeting. The new meetings have no date
+    yet, so they carry no dated obligation to compute; meetings that joined the round change no
+    figure."""
+    if created:
+        hooks.subtree_changed(organization.pk)
 
 
 def _slot_meetings(campaign):
@@ -114,8 +126,15 @@ def targets(campaign, organization):
         teams.annotate(taken=Exists(existing))
         .filter(taken=False)
         .order_by("organization__path")
-        .values_list("organization_id", "organization__path", "organization__name", "pk")
+        .values_list("organization_id", "organization__path", "organization__name", "pk", "organization__kind")
     )
+
+
+def _dl_in_scope(rulebook, org_kind: str) -> bool:
+    """DL-0.3 as the rulebook states it: only the kinds of organization its rule lists hold a
+    民主生活会 (a branch-level team would be blocked for ever, so the launch skips it)."""
+    rule = rulebook.rule("DL-0.3")
+    return rule is None or org_kind in rule.options.get("kinds", ())
 
 
 def _create_meetings(campaign, organization, user) -> int:
@@ -131,6 +150,8 @@ def _create_meetings(campaign, organization, user) -> int:
             org_id, path, name = row[0], row[1], row[2]
             slug, version = resolve(path)
             rulebooks.setdefault((slug, version), engine.load(slug, version))
+            if campaign.kind == MeetingKind.DEMOCRATIC_LIFE and not _dl_in_scope(rulebooks[(slug, version)], row[4]):
+                continue
             org = Organization(pk=org_id, path=path, name=name)
             meetings.append(
                 Meeting(

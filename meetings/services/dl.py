@@ -1063,3 +1063,32 @@ def add_measure(meeting, *, actor, measure: Measure):
         )
         item = rect.finalize_item(item, actor=actor)
     return item
+
+
+# -- 分管 (P-DL-2.6.c): the units each leader oversees ------------------------------------------
+def oversight_candidates(team):
+    """The units a leader of `team` may oversee: active organizations below the team's own."""
+    org = team.organization
+    return Organization.objects.filter(path__startswith=org.path, depth__gt=org.depth, is_active=True).order_by("path")
+
+
+def set_overseen_units(membership, *, actor, organizations) -> list:
+    """Record which units a leader oversees (分管). The head of each unit (its secretary) is then
+    one of the leader's talk partners (P-DL-2.6.c). Only the team's managers (the main leader)
+    edit it; units must lie below the team's organization."""
+    from organizations.models import LeadingTeamMembership
+
+    with transaction.atomic():
+        membership = LeadingTeamMembership.objects.select_for_update().select_related("team__organization", "member").get(pk=membership.pk)
+        team = membership.team
+        acting = require(actor, "meeting.manage", team.organization)
+        if membership.ended_on is not None and membership.ended_on < timezone.localdate():
+            raise DomainError(f"{membership.member.name}已不在班子中，不能再设置分管单位。")
+        wanted = {o.pk for o in organizations}
+        allowed = set(oversight_candidates(team).filter(pk__in=wanted).values_list("pk", flat=True))
+        if wanted - allowed:
+            raise DomainError("分管单位须为本班子所在党组织的下级党组织。")
+        before = sorted(membership.overseen.values_list("pk", flat=True))
+        membership.overseen.set(sorted(wanted))
+        record(acting, team.organization, membership, "team.overseen_set", {"member": membership.member_id, "before": before, "after": sorted(wanted)})
+    return sorted(wanted)

@@ -27,9 +27,10 @@ from .prep_common import (
     active_opinions,
     committee_members,
     is_committee_member,
+    is_dl,
     lock,
     not_future,
-    require_org_life,
+    require_prep_kind,
     require_stage,
     secretary_of,
 )
@@ -105,6 +106,11 @@ def _check_target(meeting, member) -> None:
     """OL-2.3.b: an opinion is about the team or a named committee member."""
     if member is None:
         return
+    if is_dl(meeting):
+        # P-DL-2.5.c: the subjects are the team and each of its leaders.
+        if not is_committee_member(meeting, member):
+            raise DomainError(f"意见对象须为领导班子或一名班子成员（{member.name}不是本班子成员）。")
+        return
     if member.organization_id != meeting.organization_id or not is_committee_member(meeting, member):
         raise DomainError(f"意见对象须为支部班子或本支部的支部委员（{member.name}不是本支部委员）。")
 
@@ -138,7 +144,7 @@ def record_opinions(meeting, *, actor, channel: str, received_on, entries: list[
     All or nothing: one bad entry refuses the whole batch (the form keeps every row)."""
     with transaction.atomic():
         meeting = lock(meeting)
-        require_org_life(meeting)
+        require_prep_kind(meeting)
         acting = acting_for(actor, "meeting.record", meeting)
         require_stage(meeting, *PREP_STAGES, action="征求意见")
         if channel not in OpinionChannel.values or channel == OpinionChannel.ONLINE:
@@ -161,7 +167,7 @@ def give_opinion(meeting, *, actor, member, entries: list[Entry]) -> list[Opinio
 
     with transaction.atomic():
         meeting = lock(meeting)
-        require_org_life(meeting)
+        require_prep_kind(meeting)
         acting = acting_for(actor, "meeting.participate", meeting)
         require_stage(meeting, *PREP_STAGES, action="提意见建议")
         entries = [e for e in entries if (e.content or "").strip()]
@@ -202,7 +208,7 @@ def set_link(meeting, *, actor, open: bool):
     """The secretary opens or closes the public submission link."""
     with transaction.atomic():
         meeting = lock(meeting)
-        require_org_life(meeting)
+        require_prep_kind(meeting)
         acting = acting_for(actor, "meeting.manage", meeting)
         if open:
             require_stage(meeting, *PREP_STAGES, action="开放公开征求意见链接")
@@ -348,7 +354,8 @@ def _row(o: Opinion, merged_count: int) -> dict:
 
 
 def summary_content(meeting) -> dict:
-    """征求意见汇总: grouped by the team and by each committee member, with the channel mix."""
+    """征求意见汇总: grouped by the team and by each committee member (DL: each leader), with the
+    channel mix."""
     merged = Counter(Opinion.objects.filter(meeting=meeting, merged_into__isnull=False).values_list("merged_into_id", flat=True))
     opinions = list(active_opinions(meeting).select_related("target_member").order_by("target", "target_member_id", "received_on", "pk"))
     people = {m.pk: {"member_id": m.pk, "name": m.name, "opinions": []} for m in committee_members(meeting)}
@@ -377,7 +384,7 @@ def freeze_summary(meeting, *, actor, intro: str = "", none_received: list[str] 
     latest version the secretary saw: a stale page never silently makes a second version."""
     with transaction.atomic():
         meeting = lock(meeting)
-        require_org_life(meeting)
+        require_prep_kind(meeting)
         acting = acting_for(actor, "meeting.manage", meeting)
         require_stage(meeting, *PREP_STAGES, action="形成征求意见汇总")
         latest = OpinionSummary.objects.filter(meeting=meeting).aggregate(n=Max("number"))["n"] or 0
@@ -410,6 +417,11 @@ def _feedback_acting(actor, meeting, kind: str, recipient) -> Acting:
         secretary = secretary_of(meeting)
         if secretary is not None and recipient.pk == secretary.pk:
             acting = acting_for(actor, "meeting.guide", meeting)
+            if is_dl(meeting):
+                # P-DL-2.5.d: the main leader feeds back; their own opinions come from the superior.
+                if acting.role not in (Role.REVIEWER, Role.INSPECTOR):
+                    raise DomainError("对主要负责人本人的意见，由上级负责同志反馈（P-DL-2.5.d）。")
+                return acting
             if acting.role != Role.REVIEWER:
                 raise DomainError("对支部书记本人的意见，由上级党组织负责同志反馈（OL-2.3.e）。")
             return acting
@@ -422,15 +434,15 @@ def record_feedback(meeting, *, actor, kind: str, recipient, mode: str, delivere
     content is the unedited opinions (OL-2.3.e: 如实反馈), linked to the records."""
     with transaction.atomic():
         meeting = lock(meeting)
-        require_org_life(meeting)
+        require_prep_kind(meeting)
         if kind not in (FeedbackKind.TEAM, FeedbackKind.PERSONAL):
             raise DomainError("请选择反馈类型。")
         if recipient is None or not is_committee_member(meeting, recipient):
-            raise DomainError("通报、反馈的对象须为本支部委员。")
+            raise DomainError("通报、反馈的对象须为本领导班子成员。" if is_dl(meeting) else "通报、反馈的对象须为本支部委员。")
         acting = _feedback_acting(actor, meeting, kind, recipient)
         require_stage(meeting, *PREP_STAGES, action="通报反馈意见")
         if kind == FeedbackKind.TEAM and mode not in (FeedbackMode.MEETING, FeedbackMode.WRITTEN):
-            raise DomainError("班子意见须以召开会议或书面送达的方式通报（OL-2.3.d）。")
+            raise DomainError("班子意见须以召开会议或书面送达的方式通报（" + ("P-DL-2.5.d" if is_dl(meeting) else "OL-2.3.d") + "）。")
         if mode not in FeedbackMode.values:
             raise DomainError("请选择反馈方式。")
         if delivered_on is None:
@@ -468,7 +480,7 @@ def notify_team(meeting, *, actor, mode: str, delivered_on) -> list[Feedback]:
     done = set(Feedback.objects.filter(meeting=meeting, kind=FeedbackKind.TEAM).values_list("recipient_id", flat=True))
     pending = [m for m in committee_members(meeting) if m.pk not in done]
     if not pending:
-        raise DomainError("每名支部委员都已收到班子意见通报。")
+        raise DomainError("每名班子成员都已收到班子意见通报。" if is_dl(meeting) else "每名支部委员都已收到班子意见通报。")
     with transaction.atomic():
         return [record_feedback(meeting, actor=actor, kind=FeedbackKind.TEAM, recipient=m, mode=mode, delivered_on=delivered_on) for m in pending]
 

@@ -1,8 +1,11 @@
-"""谈心谈话 (OL-2.4): the pair plan the rulebook requires, scheduling, a short record per talk,
-the coverage matrix, and the confidential flags for arranged talks and mediation (OL-2.4.f).
+"""谈心谈话 (OL-2.4; P-DL-2.6.a–d for a 民主生活会): the pair plan the rulebook requires,
+scheduling, a short record per talk, the coverage matrix, the confidential flags for arranged
+talks and mediation (OL-2.4.f), and each leader's own list of talks (DL).
 
-The required pairs come from `rulebook.pairs.ol_plan` with the meeting's pinned rulebook
-parameters, so this page and the checker always agree on what is missing.
+The required pairs come from `rulebook.pairs.plan_for` (`ol_plan` / `dl_plan`) with the meeting's
+pinned rulebook parameters, so this page and the checker always agree on what is missing. For a
+民主生活会 the people are the team's leaders, and the heads of the units each leader oversees
+(分管, P-DL-2.6.c) are partners of that leader only.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ from .prep_common import (
     can_see_confidential,
     check_on_roster,
     committee_members,
+    is_dl,
     is_secretary_user,
     is_superior_user,
+    leaders,
     lock,
     not_future,
+    overseen_heads,
     require_org_life,
+    require_prep_kind,
     require_stage,
     roster,
     rulebook_of,
@@ -56,6 +63,7 @@ class TalkPlanView:
     members: list  # roster in order
     secretary: object
     committee: list
+    superior_label: str = "上级党组织负责同志"
 
 
 def _snapshot(meeting, members, committee_ids, secretary, flags, talks) -> MeetingSnapshot:
@@ -84,18 +92,107 @@ def _snapshot(meeting, members, committee_ids, secretary, flags, talks) -> Meeti
     )
 
 
+def _dl_snapshot(meeting, members, main, heads, talks) -> MeetingSnapshot:
+    """The people P-DL-2.6 needs: the leaders, the main leader, and each leader's overseen heads."""
+    people = tuple(
+        Person(
+            key=f"m{m.pk}",
+            name=m.name,
+            is_leading_cadre=True,
+            is_main_leader=main is not None and m.pk == main.pk,
+            rank=i,
+            overseen_heads=tuple(f"m{h.pk}" for h in heads.get(m.pk, ())),
+        )
+        for i, m in enumerate(members)
+    )
+    org = meeting.organization
+    return MeetingSnapshot(
+        meeting_id=meeting.pk,
+        kind="democratic_life",
+        organization=OrgInfo(kind=org.kind, sector=org.sector, has_committee=org.has_committee),
+        today=None,
+        roster=people,
+        talks=tuple(TalkInfo(a=key_of_talk_party(t, "a"), b=key_of_talk_party(t, "b"), kind=t.kind, held_on=t.held_on) for t in talks),
+    )
+
+
 def plan_view(meeting) -> TalkPlanView:
     """The required talks and their coverage now (held talks only; OL-2.0 cuts at the sitting)."""
+    talks = list(Talk.objects.filter(meeting=meeting))
+    if is_dl(meeting):
+        members = leaders(meeting)
+        main = secretary_of(meeting)
+        heads = overseen_heads(meeting)
+        snap = _dl_snapshot(meeting, members, main, heads, talks)
+        people = {f"m{m.pk}": m for m in members}
+        for group in heads.values():
+            people.update({f"m{h.pk}": h for h in group})
+        plan = pair_rules.plan_for(snap, {})
+        # DL-2.0: preparation counts up to the meeting day (the DL sitting or the plan's date).
+        first_sitting = meeting.sittings.exclude(date__isnull=True).order_by("date").values_list("date", flat=True).first()
+        coverage = pair_rules.coverage(plan, snap.talks, until=first_sitting)
+        return TalkPlanView(plan, coverage, people, members, main, members, superior_label="上级负责同志")
     members = list(roster(meeting))
     committee = committee_members(meeting)
     secretary = secretary_of(meeting)
     flags = list(TalkFlag.objects.filter(meeting=meeting))
-    talks = list(Talk.objects.filter(meeting=meeting))
     snap = _snapshot(meeting, members, {m.pk for m in committee}, secretary, flags, talks)
     plan = pair_rules.plan_for(snap, _params(meeting))
     first_sitting = meeting.sittings.exclude(date__isnull=True).order_by("date").values_list("date", flat=True).first()
     coverage = pair_rules.coverage(plan, snap.talks, until=first_sitting)
     return TalkPlanView(plan, coverage, {f"m{m.pk}": m for m in members}, members, secretary, committee)
+
+
+@dataclass
+class MyTalk:
+    """One required pair involving a leader (DL), with its talk if recorded."""
+
+    clause: str
+    label: str
+    partner: object  # Member, or None for the superior's responsible leader
+    partner_key: str
+    talk: Talk | None
+    proposal: bool = True
+
+    @property
+    def done(self) -> bool:
+        return self.talk is not None and self.talk.held_on is not None
+
+
+def my_talks(meeting, member, view: TalkPlanView | None = None) -> list[MyTalk]:
+    """The talks the DL plan asks of `member` (P-DL-2.6.a–d), in plan order, each with the talk
+    of that pair if there is one (held first, else scheduled)."""
+    view = view or plan_view(meeting)
+    me = f"m{member.pk}"
+    talks = {}
+    for t in Talk.objects.filter(meeting=meeting).filter(Q(member_a=member) | Q(member_b=member)).select_related("member_a", "member_b", "user_a"):
+        p = pair_rules.pair(key_of_talk_party(t, "a"), key_of_talk_party(t, "b"))
+        if p not in talks or (t.held_on and not talks[p].held_on):
+            talks[p] = t
+    out = []
+    for ps in view.plan.pair_sets:
+        for a, b in ps.ordered:
+            if me not in (a, b):
+                continue
+            other = b if a == me else a
+            if other == pair_rules.SUPERIOR:
+                talk = next((t for t in talks.values() if t.user_a_id and t.member_b_id == member.pk and t.held_on), None)
+                talk = talk or next((t for t in talks.values() if t.user_a_id and t.member_b_id == member.pk), None)
+                out.append(MyTalk(ps.clause, ps.label, None, other, talk, ps.proposal))
+                continue
+            out.append(MyTalk(ps.clause, ps.label, view.people.get(other), other, talks.get(pair_rules.pair(me, other)), ps.proposal))
+    return out
+
+
+def may_see_talks_of(user, meeting, member) -> bool:
+    """A leader's own list is seen by that leader, the main leader, the meeting's managers and
+    the superior (meeting.guide)."""
+    from accounts.grants import member_of
+
+    me = member_of(user)
+    if me is not None and me.pk == member.pk:
+        return True
+    return is_secretary_user(user, meeting) or is_superior_user(user, meeting)
 
 
 def _params(meeting) -> dict:
@@ -150,7 +247,7 @@ def lacking(view: TalkPlanView, *, confidential: bool = True) -> list[tuple]:
 def _name(view, key: str) -> str:
     if key in view.people:
         return view.people[key].name
-    return "上级党组织负责同志" if key == pair_rules.SUPERIOR or key.startswith("u") else key
+    return view.superior_label if key == pair_rules.SUPERIOR or key.startswith("u") else key
 
 
 # -- recording ---------------------------------------------------------------------------------
@@ -163,18 +260,45 @@ def _acting_for_talk(actor, meeting, member_a, user_a, member_b):
     if user_a is not None:
         acting = acting_for(actor, "meeting.guide", meeting)
         if user_a.pk != actor.pk:
-            raise DomainError("上级党组织负责同志的谈话由其本人记录。")
+            raise DomainError("上级负责同志的谈话由其本人记录。" if is_dl(meeting) else "上级党组织负责同志的谈话由其本人记录。")
         return acting
     if granting(actor, "meeting.record", meeting.organization):
         return acting_for(actor, "meeting.record", meeting)
+    if is_dl(meeting) and granting(actor, "meeting.guide", meeting.organization):
+        return acting_for(actor, "meeting.guide", meeting)  # the superior may record any leader's talk
     acting = acting_for(actor, "meeting.participate", meeting)
     me = member_of(actor)
-    if me is None or me.pk not in (getattr(member_a, "pk", None), member_b.pk):
-        raise DomainError("党员只能记录本人参加的谈心谈话。")
+    if me is None or me.pk not in (getattr(member_a, "pk", None), getattr(member_b, "pk", None)):
+        raise DomainError("班子成员只能记录本人参加的谈心谈话。" if is_dl(meeting) else "党员只能记录本人参加的谈心谈话。")
     return acting
 
 
+def _check_dl_parties(meeting, member_a, user_a, member_b, kind):
+    """P-DL-2.6: leaders with each other, a leader with the head of a unit they oversee (either
+    side may be the head), the superior's leader with a leader."""
+    if kind != TalkKind.REGULAR:
+        raise DomainError("民主生活会前的谈心谈话记为一般谈心谈话。")
+    team = {m.pk for m in leaders(meeting)}
+    if user_a is not None:
+        if member_b is None or member_b.pk not in team:
+            raise DomainError("谈话对象不是本领导班子的成员。")
+        return
+    if member_a is None or member_b is None:
+        raise DomainError("请选择谈话双方。")
+    if member_a.pk == member_b.pk:
+        raise DomainError("谈话双方不能是同一个人。")
+    if member_a.pk in team and member_b.pk in team:
+        return
+    heads = overseen_heads(meeting)
+    for leader, head in ((member_a, member_b), (member_b, member_a)):
+        if leader.pk in team and any(h.pk == head.pk for h in heads.get(leader.pk, ())):
+            return
+    raise DomainError("谈话双方须为本班子成员，或班子成员与其分管单位的负责人（P-DL-2.6.c）。")
+
+
 def _check_parties(meeting, member_a, user_a, member_b, kind):
+    if is_dl(meeting):
+        return _check_dl_parties(meeting, member_a, user_a, member_b, kind)
     check_on_roster(meeting, member_b, "谈话对象")
     if user_a is None:
         check_on_roster(meeting, member_a, "谈话人")
@@ -190,7 +314,7 @@ def schedule_talk(meeting, *, actor, member_a, member_b, scheduled_on, kind=Talk
     """Put a talk on the schedule (the date can move; recording it later fills in the rest)."""
     with transaction.atomic():
         meeting = lock(meeting)
-        require_org_life(meeting)
+        require_prep_kind(meeting)
         acting = _acting_for_talk(actor, meeting, member_a, user_a, member_b)
         require_stage(meeting, *PREP_STAGES, action="安排谈心谈话")
         _check_parties(meeting, member_a, user_a, member_b, kind)
@@ -232,7 +356,7 @@ def record_talk(
     scheduled talk of the same pair and kind is completed instead of adding a second row."""
     with transaction.atomic():
         meeting = lock(meeting)
-        require_org_life(meeting)
+        require_prep_kind(meeting)
         acting = _acting_for_talk(actor, meeting, member_a, user_a, member_b)
         require_stage(meeting, *PREP_STAGES, action="记录谈心谈话")
         _check_parties(meeting, member_a, user_a, member_b, kind)
@@ -353,6 +477,7 @@ def visible_talks(meeting, user):
 
 
 __all__ = [
+    "MyTalk",
     "add_flag",
     "can_see_confidential",
     "delete_scheduled",
@@ -360,6 +485,8 @@ __all__ = [
     "is_superior_user",
     "lacking",
     "matrix",
+    "may_see_talks_of",
+    "my_talks",
     "plan_view",
     "record_talk",
     "remove_flag",

@@ -129,3 +129,36 @@ def _filing(world, org):
 def _relay(world, org):
     meeting = make_dl(org, stage=Stage.HELD)
     return {"pk": Feedback.objects.create(meeting=meeting, kind=FeedbackKind.ABSENT_CRITICISM, recipient=world.member_member).pk}
+
+
+# -- opinions/talks of a leading team (P-DL-2.6) and the 分管 relation ---------------------------------
+def _team(org):
+    """A leading team in `org` with one leader (its main leader), reused per place."""
+    from organizations.models import LeadingTeam, LeadingTeamMembership
+    from tests.factories import make_member
+
+    team, created = LeadingTeam.objects.get_or_create(organization=org, defaults={"name": f"{org.name}班子"})
+    if created:
+        LeadingTeamMembership.objects.create(team=team, member=make_member(org), title="书记", is_main_leader=True, rank=1)
+    return team
+
+
+def _dl_with_team(org):
+    meeting = make_dl(org)
+    Meeting.objects.filter(pk=meeting.pk).update(leading_team=_team(org))
+    return {"pk": meeting.pk}
+
+
+# A leader's own talk list: the leader, the main leader/managers and the superior (guide) only.
+case("meetings:talks_mine", expected=MANAGE | GUIDE)(lambda w, o: _dl_with_team(o))
+case("meetings:talks_mine_record", method="POST", expected=MANAGE | GUIDE)(lambda w, o: _dl_with_team(o))
+case("meetings:dl_team_oversight")(lambda w, o: {"pk": _team(o).pk})
+
+
+def _oversight_data(world, kwargs):
+    from organizations.models import LeadingTeamMembership
+
+    return {"membership": LeadingTeamMembership.objects.filter(team_id=kwargs["pk"]).values_list("pk", flat=True).first()}
+
+
+case("meetings:dl_team_oversight_save", method="POST", data=_oversight_data)(lambda w, o: {"pk": _team(o).pk})

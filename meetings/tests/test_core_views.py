@@ -134,3 +134,24 @@ def test_attendance_grid_saves_in_place_with_htmx(world, client, started):
     body = response.content.decode()
     assert response.status_code == 200 and body.startswith('<div id="study-attendance">')
     assert "已登记“自学”的参加情况（1人次）" in body and "灵活方式" in body and "<html" not in body
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [(datetime.date(2027, 1, 15), 2026), (datetime.date(2027, 2, 28), 2026), (datetime.date(2027, 3, 1), 2027), (datetime.date(2026, 11, 26), 2026)],
+)
+def test_default_year_is_the_year_whose_meetings_are_being_held(today, expected):
+    """Year-end meetings of a year are often held in January or February of the next one."""
+    from meetings.forms_core import default_year
+
+    assert default_year(today) == expected
+
+
+def test_create_form_preselects_the_default_year_not_next_year(world, client):
+    from meetings.forms_core import default_year
+
+    client.force_login(world.secretary)
+    html = client.get(reverse("meetings:create")).content.decode()
+    year = default_year()
+    assert f'<option value="{year}" selected>' in html
+    assert f'<option value="{year + 1}" selected>' not in html

@@ -38,7 +38,9 @@ def test_DL_0_3_topic_reaches_every_team_and_only_committees_may_hold_it(world):
     from rulebook import engine
 
     meeting = campaign.meetings.get(leading_team=team)
-    branch_meeting = campaign.meetings.get(leading_team=branch_team)
+    # The launch skips the branch's team (it would be blocked for ever); one made by hand is blocked.
+    assert not campaign.meetings.filter(leading_team=branch_team).exists()
+    branch_meeting = dl._create_meeting(world.b3, actor=world.inspector, year=2027, leading_team=branch_team)
     assert "DL-0.3" not in {f.rule_id for f in engine.check(snapshot.build(meeting), dl.rulebook_of(meeting))}
     blocked = {f.rule_id: f for f in engine.check(snapshot.build(branch_meeting), dl.rulebook_of(branch_meeting))}
     assert blocked["DL-0.3"].severity == "blocker" and not blocked["DL-0.3"].overridable

@@ -20,6 +20,7 @@ from accounts.permissions import has_perm, require
 from accounts.scoping import get_visible_or_404
 from core.errors import DomainError
 from core.views import public_view, view_permission
+from core.views import show_domain_error as _show_error
 from organizations.models import Member, Organization
 
 from ..choices import (
@@ -48,12 +49,6 @@ def _meeting(request, pk, perm="meeting.view") -> Meeting:
         Meeting.objects.select_related("organization", "leading_team", "campaign", "plan"), request.user, perm, pk=pk, kind=MeetingKind.DEMOCRATIC_LIFE
     )
     return meeting
-
-
-def _show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for finding in getattr(exc, "findings", None) or ():
-        messages.error(request, f"{finding.message} [{'、'.join(finding.clause_ids)}]")
 
 
 def _back(meeting, name):
@@ -930,3 +925,67 @@ def measure_add(request, pk):
         return render(request, "meetings/dl/after.html", _after_context(request, meeting, form))
     messages.success(request, "整改措施已列入整改台账。")
     return _back(meeting, "dl_after")
+
+
+# -- 分管 (P-DL-2.6.c) ------------------------------------------------------------------------------
+def _team_or_404(request, pk, perm="meeting.view"):
+    from organizations.models import LeadingTeam
+
+    return get_visible_or_404(LeadingTeam.objects.select_related("organization"), request.user, perm, pk=pk)
+
+
+def _oversight_context(request, team):
+    from organizations.choices import PositionKind
+    from organizations.models import Position
+
+    seats = list(team.current_memberships().prefetch_related("overseen"))
+    candidates = list(dl.oversight_candidates(team))
+    heads = dict(
+        Position.objects.current()
+        .filter(organization__in=[c.pk for c in candidates], kind=PositionKind.SECRETARY)
+        .values_list("organization_id", "member__name")
+    )
+    rows = []
+    for seat in seats:
+        chosen = {o.pk for o in seat.overseen.all()}
+        rows.append({"seat": seat, "chosen": [(c, heads.get(c.pk, "")) for c in candidates if c.pk in chosen], "chosen_ids": chosen})
+    return {
+        "team": team,
+        "rows": rows,
+        "candidates": candidates,
+        "heads": heads,
+        "can_edit": has_perm(request.user, "meeting.manage", team.organization),
+        "back": request.GET.get("meeting", ""),
+    }
+
+
+@never_cache
+@view_permission("meeting.view")
+def team_oversight(request, pk):
+    """Which units each leader oversees (分管); their heads are the leader's talk partners (P-DL-2.6.c)."""
+    team = _team_or_404(request, pk)
+    return render(request, "meetings/dl/oversight.html", _oversight_context(request, team))
+
+
+@require_POST
+@view_permission("meeting.manage")
+def team_oversight_save(request, pk):
+    from organizations.models import LeadingTeamMembership
+
+    team = _team_or_404(request, pk, "meeting.manage")
+    seat_id = request.POST.get("membership", "")
+    seat = LeadingTeamMembership.objects.filter(team=team, pk=int(seat_id) if seat_id.isdigit() else 0).select_related("member").first()
+    if seat is None:
+        raise Http404("未找到该班子成员")
+    ids = [int(x) for x in request.POST.getlist("units") if x.isdigit()]
+    try:
+        dl.set_overseen_units(seat, actor=request.user, organizations=[Organization(pk=i) for i in ids])
+    except DomainError as exc:
+        _show_error(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "没有该操作的权限。")
+    else:
+        messages.success(request, f"已保存{seat.member.name}的分管单位（{len(ids)}个）。")
+    url = reverse("meetings:dl_team_oversight", args=[team.pk])
+    back = request.POST.get("meeting", "")
+    return redirect(f"{url}?meeting={back}" if back.isdigit() else url)

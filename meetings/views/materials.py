@@ -17,6 +17,7 @@ from accounts.permissions import has_perm, require
 from accounts.scoping import get_visible_or_404
 from core.errors import ConcurrentEditError, DomainError
 from core.views import public_view, view_permission
+from core.views import show_domain_error as _show_error
 from rulebook.snapshot import TEAM
 
 from ..choices import DocStatus, MeetingKind, NoticeKind, OpinionTarget, ReviewDecision, ReviewLevel, SelfExamKind
@@ -25,12 +26,6 @@ from ..services import materials as services
 
 BLANK_ROWS = 1
 MAX_ROWS = 60
-
-
-def _show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for finding in exc.findings:
-        messages.error(request, f"{finding.message} [{'、'.join(finding.clause_ids)}]")
 
 
 def _meeting(request, pk) -> Meeting:

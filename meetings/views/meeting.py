@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,17 +14,19 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import permission_set, require, scope_q
 from accounts.scoping import get_visible_or_404
 from core.errors import DomainError
+from core.views import show_domain_error as show_error
 from core.views import view_permission
 from organizations.models import Organization
 from rulebook import engine
 from rulebook.timeline import timeline
 
-from .. import lifecycle, steps
+from .. import findings_display, lifecycle, steps
 from .. import snapshot as snapshots
 from ..choices import MeetingKind, PlanStatus, Stage
 from ..forms_core import MeetingCreateForm, OverrideForm
 from ..models import GateOverride, Meeting, StageChange
 from ..services.meeting import create_meeting
+from ..services.prep_common import can_see_confidential
 
 PAGE_SIZE = 50
 # Who sees the rule findings, the timeline and the overrides (plain members see their tasks).
@@ -36,12 +40,6 @@ STAGE_STEP = {
     Stage.REPORTED: "report",
     Stage.CLOSED: "report",
 }
-
-
-def show_error(request, exc: DomainError):
-    messages.error(request, exc.message)
-    for f in exc.findings:
-        messages.error(request, f"{f.message}{(' 怎么办：' + f.hint) if f.hint else ''}［{'、'.join(f.clause_ids)}］")
 
 
 def get_meeting(request, pk, perm="meeting.view"):
@@ -151,10 +149,13 @@ def _page_context(request, meeting, *, refused=None):
         next_stage = ctx["next_stage"]
         blocking = engine.blockers(found, next_stage) if next_stage else []
         blocking_ids = {f.rule_id for f in blocking}
+        # Names of whom a finding concerns; OL-2.4.f's only for the secretary and the superior.
+        shown = functools.partial(findings_display.for_viewer, snapshot=snap, confidential=can_see_confidential(request.user, meeting))
         ctx.update(
             {
-                "blockers": blocking,
-                "other_findings": [f for f in found if f.rule_id not in blocking_ids],
+                "blockers": shown(blocking),
+                "other_findings": shown([f for f in found if f.rule_id not in blocking_ids]),
+                "refused": shown(ctx["refused"]),
                 "obligations": timeline(snap, rb),
             }
         )

@@ -1,5 +1,6 @@
-"""征求意见 pages (OL-2.3): fast entry, the list with 空对空 warnings and merging, the public
-link, the frozen summary, feedback to committee members, and the public form (no login)."""
+"""征求意见 pages (OL-2.3; DL-2.5.a and P-DL-2.5.b–d for a 民主生活会): fast entry, the list with
+空对空 warnings and merging, the public link, the frozen summary, feedback to committee members
+(DL: to the leaders, by the main leader), and the public form (no login)."""
 
 from django import forms
 from django.contrib import messages
@@ -18,11 +19,12 @@ from accounts.scoping import get_visible_or_404
 from core import throttle
 from core.errors import DomainError
 from core.views import public_view, view_permission
+from core.views import show_domain_error as show_error
 
-from ..choices import FeedbackKind, FeedbackMode, Stage
+from ..choices import FeedbackKind, FeedbackMode, OpinionChannel, Stage
 from ..models import Feedback, Meeting, Opinion, OpinionSummary
 from ..services import opinions as svc
-from ..services.prep_common import PREP_STAGES, can_see_confidential, committee_members
+from ..services.prep_common import PREP_STAGES, can_see_confidential, committee_members, is_committee_member, is_dl, terms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ROWS = 3
@@ -45,17 +47,9 @@ def row_or_404(queryset, user, perm: str, org_field: str = "meeting__organizatio
 ERRORS = (DomainError, PermissionDenied)
 
 
-def show_error(request, exc):
-    if not isinstance(exc, DomainError):
-        messages.error(request, str(exc) or "没有该操作的权限。")
-        return
-    messages.error(request, exc.message)
-    for f in exc.findings:
-        messages.error(request, f"{f.message} [{'、'.join(f.clause_ids)}]")
-
-
 def target_choices(meeting):
-    return [("team", "支部班子"), *((f"m{m.pk}", f"支部委员：{m.name}") for m in committee_members(meeting))]
+    t = terms(meeting)
+    return [("team", t["team"]), *((f"m{m.pk}", f"{t['member']}：{m.name}") for m in committee_members(meeting))]
 
 
 def member_from_choice(meeting, value):
@@ -64,7 +58,8 @@ def member_from_choice(meeting, value):
     for m in committee_members(meeting):
         if f"m{m.pk}" == value:
             return m
-    raise DomainError("请选择意见对象（支部班子或一名支部委员）。")
+    t = terms(meeting)
+    raise DomainError(f"请选择意见对象（{t['team']}或一名{t['member']}）。")
 
 
 # -- forms ---------------------------------------------------------------------------------
@@ -185,12 +180,15 @@ def _context(request, meeting, batch=None, rows=None):
         "opinions": active,
         "merged": merged,
         "vague_count": sum(1 for o in active if o.is_vague),
-        "batch": batch or BatchForm(initial={"received_on": timezone.localdate()}),
+        # DL-2.5.a: the 征求意见表 is the channel named by the rules, so a 民主生活会 starts with it.
+        "batch": batch or BatchForm(initial={"received_on": timezone.localdate(), **({"channel": OpinionChannel.FORM} if is_dl(meeting) else {})}),
         "rows": rows or _rows(meeting),
         "public_url": request.build_absolute_uri(reverse("meetings:opinion_public", args=[meeting.opinion_token])),
         "summary": OpinionSummary.objects.filter(meeting=meeting).first(),
         "my_feedback": Feedback.objects.filter(meeting=meeting, recipient=me).prefetch_related("opinions") if me else [],
         "confidential": can_see_confidential(request.user, meeting),
+        "t": terms(meeting),
+        "is_dl": is_dl(meeting),
     }
 
 
@@ -237,7 +235,9 @@ def opinion_give(request, pk):
     me = member_of(request.user)
     rows = _rows(meeting, request.POST or None, prefix="g", count=3)
     if request.method == "POST":
-        if me is None or me.organization_id != meeting.organization_id:
+        if is_dl(meeting) and not is_committee_member(meeting, me):
+            messages.error(request, "只有本班子成员可以在这里提意见；也可以使用公开征求意见链接。")
+        elif not is_dl(meeting) and (me is None or me.organization_id != meeting.organization_id):
             messages.error(request, "只有本支部党员可以在这里提意见；也可以使用公开征求意见链接。")
         elif all(r.is_valid() for r in rows):
             try:
@@ -247,7 +247,9 @@ def opinion_give(request, pk):
             else:
                 messages.success(request, f"感谢！已提交{len(created)}条意见建议。")
                 return redirect("meetings:opinions", pk=meeting.pk)
-    return render(request, "meetings/prep/opinion_give.html", {"meeting": meeting, "rows": rows, "open_stage": meeting.stage in PREP_STAGES})
+    return render(
+        request, "meetings/prep/opinion_give.html", {"meeting": meeting, "rows": rows, "open_stage": meeting.stage in PREP_STAGES, "t": terms(meeting)}
+    )
 
 
 @never_cache
@@ -284,7 +286,7 @@ def opinion_edit(request, pk):
         else:
             messages.success(request, "已保存。")
             return redirect("meetings:opinions", pk=meeting.pk)
-    return render(request, "meetings/prep/opinion_edit.html", {"meeting": meeting, "opinion": opinion, "form": form})
+    return render(request, "meetings/prep/opinion_edit.html", {"meeting": meeting, "opinion": opinion, "form": form, "t": terms(meeting)})
 
 
 @require_POST
@@ -360,7 +362,8 @@ def summary_page(request, pk):
     if wanted and wanted.isdigit():
         shown = next((v for v in versions if v.number == int(wanted)), shown)
     preview = svc.summary_content(meeting)
-    subjects = [("team", "支部班子", bool(preview["team"]))] + [(f"m{p['member_id']}", p["name"], bool(p["opinions"])) for p in preview["people"]]
+    none_received = set(shown.none_received) if shown else set()
+    subjects = [("team", terms(meeting)["team"], bool(preview["team"]))] + [(f"m{p['member_id']}", p["name"], bool(p["opinions"])) for p in preview["people"]]
     return render(
         request,
         "meetings/prep/summary.html",
@@ -373,6 +376,10 @@ def summary_page(request, pk):
             "latest_number": versions[0].number if versions else 0,
             "perms": permission_set(request.user, meeting.organization),
             "open_stage": meeting.stage in PREP_STAGES,
+            "t": terms(meeting),
+            "is_dl": is_dl(meeting),
+            "none_received": none_received,
+            "none_ids": {int(k[1:]) for k in none_received if k[1:].isdigit()},
         },
     )
 
@@ -416,6 +423,8 @@ def feedback_page(request, pk):
             "form": FeedbackForm(initial={"delivered_on": timezone.localdate(), "mode": FeedbackMode.IN_PERSON}, recipients=recipients),
             "perms": permission_set(request.user, meeting.organization),
             "open_stage": meeting.stage in PREP_STAGES,
+            "t": terms(meeting),
+            "is_dl": is_dl(meeting),
         },
     )
 
@@ -433,7 +442,7 @@ def feedback_notify(request, pk):
         except ERRORS as exc:
             show_error(request, exc)
         else:
-            messages.success(request, f"已向{len(rows)}名支部委员通报班子意见。")
+            messages.success(request, f"已向{len(rows)}名{terms(meeting)['members']}通报班子意见。")
     return redirect("meetings:opinion_feedback", pk=meeting.pk)
 
 
@@ -490,7 +499,8 @@ def _public_meeting(token):
 
 
 def _public_targets(meeting):
-    return [("team", "支部班子（整体）"), *((f"m{m.pk}", f"支部委员{m.name}") for m in committee_members(meeting))]
+    t = terms(meeting)
+    return [("team", f"{t['team']}（整体）"), *((f"m{m.pk}", f"{t['member']}{m.name}") for m in committee_members(meeting))]
 
 
 @never_cache
@@ -534,7 +544,7 @@ def opinion_public(request, token):
                     status = 400
                 else:
                     return redirect("meetings:opinion_public_thanks", token=token)
-    response = render(request, "meetings/prep/public_form.html", {"meeting": meeting, "form": form, "is_open": is_open}, status=status)
+    response = render(request, "meetings/prep/public_form.html", {"meeting": meeting, "form": form, "is_open": is_open, "t": terms(meeting)}, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response
 

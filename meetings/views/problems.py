@@ -1,4 +1,4 @@
-"""问题清单 (OL-4.1.a/b): the problems generated from opinions, criticism and 点评, with a quick
+"""问题清单 (OL-4.1.a/b): the problems generated from opinions, criticism, materials, 测评 and 点评, with a quick
 classification (the organization's or a person's) before they go into the rectification ledger."""
 
 from django.contrib import messages
@@ -21,7 +21,7 @@ from .opinions import ERRORS, meeting_for, row_or_404, show_error
 @view_permission("meeting.view")
 def problems_page(request, pk):
     meeting = meeting_for(request, pk)
-    problems = list(svc.problems_of(meeting))
+    problems = list(svc.problems_of(meeting, request.user))
     groups = [(label, [p for p in problems if p.source == value]) for value, label in ProblemSource.choices]
     return render(
         request,

@@ -1,22 +1,25 @@
-"""谈心谈话 pages (OL-2.4): the required pairs and what is missing, the coverage matrix, the
-schedule and the short records, and the confidential flags (OL-2.4.f)."""
+"""谈心谈话 pages (OL-2.4; P-DL-2.6.a–d for a 民主生活会): the required pairs and what is missing,
+the coverage matrix, the schedule and the short records, the confidential flags (OL-2.4.f), and
+a leader's own talks (DL: which talks they must have, which are done, record their own)."""
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.grants import member_of
 from accounts.permissions import permission_set
+from core.errors import DomainError
 from core.views import view_permission
 
 from ..choices import TalkFlagKind, TalkForm, TalkKind
 from ..models import Talk, TalkFlag
 from ..services import talks as svc
-from ..services.prep_common import PREP_STAGES, can_see_confidential, is_superior_user, roster
+from ..services.prep_common import PREP_STAGES, can_see_confidential, is_dl, is_superior_user, leaders, overseen_heads, roster, terms
 from .opinions import DATE, ERRORS, meeting_for, row_or_404, show_error
 
 SUPERIOR_CHOICE = "superior"
@@ -82,7 +85,26 @@ class FlagForm(forms.Form):
 def _member(meeting, value):
     if not value or not str(value).isdigit():
         return None
+    if is_dl(meeting):
+        return next((m for m in _dl_parties(meeting) if m.pk == int(value)), None)
     return roster(meeting).filter(pk=int(value)).first()
+
+
+def _dl_parties(meeting) -> list:
+    """DL: the leaders, then the heads of the units they oversee (P-DL-2.6.c)."""
+    people = {m.pk: m for m in leaders(meeting)}
+    for heads in overseen_heads(meeting).values():
+        for h in heads:
+            people.setdefault(h.pk, h)
+    return list(people.values())
+
+
+def _targets(meeting, view=None):
+    if is_dl(meeting):
+        team = {m.pk for m in (view.members if view else leaders(meeting))}
+        return [(str(m.pk), m.name if m.pk in team else f"{m.name}（分管单位负责人）") for m in _dl_parties(meeting)]
+    members = view.members if view else roster(meeting)
+    return [(str(m.pk), m.name) for m in members]
 
 
 def _context(request, meeting, form=None, flag_form=None):
@@ -92,7 +114,7 @@ def _context(request, meeting, form=None, flag_form=None):
     members = [(str(m.pk), m.name) for m in view.members]
     me = member_of(request.user)
     initial = {"held_on": timezone.localdate(), "action": "record"}
-    if me is not None and me.organization_id == meeting.organization_id:
+    if me is not None and (me.organization_id == meeting.organization_id or is_dl(meeting) and me in view.members):
         initial["member_a"] = str(me.pk)
     lacking = svc.lacking(view, confidential=confidential)
     done, required = sum(p.done for p, _ in lacking), sum(p.required for p, _ in lacking)
@@ -108,10 +130,21 @@ def _context(request, meeting, form=None, flag_form=None):
         "talks": talks,
         "confidential": confidential,
         "flags": TalkFlag.objects.filter(meeting=meeting).select_related("member_a", "member_b") if confidential else [],
-        "form": form or TalkForm_(initial=initial, people=_people(meeting, request.user), targets=members),
+        "form": form or _talk_form(meeting, request.user, initial=initial, view=view),
         "flag_form": flag_form or FlagForm(people=members),
         "ratio": round(100 * done / required) if required else 100,
+        "t": terms(meeting),
+        "is_dl": is_dl(meeting),
+        "is_leader": is_dl(meeting) and me is not None and me in view.members,
     }
+
+
+def _talk_form(meeting, user, data=None, *, initial=None, view=None):
+    form = TalkForm_(data, initial=initial, people=_people(meeting, user), targets=_targets(meeting, view))
+    if is_dl(meeting):  # P-DL-2.6: no care or mediation talks
+        form.fields["kind"].choices = [(TalkKind.REGULAR.value, TalkKind.REGULAR.label)]
+        form.fields["member_a"].label = "谈话人（班子成员）"
+    return form
 
 
 @never_cache
@@ -127,8 +160,7 @@ def talk_add(request, pk):
     """Record a held talk or schedule one. Members record their own; the superior's head records
     their talk with the secretary; the service checks who may record what."""
     meeting = meeting_for(request, pk)
-    members = [(str(m.pk), m.name) for m in roster(meeting)]
-    form = TalkForm_(request.POST, people=_people(meeting, request.user), targets=members)
+    form = _talk_form(meeting, request.user, request.POST)
     if form.is_valid():
         d = form.cleaned_data
         superior = d["member_a"] == SUPERIOR_CHOICE
@@ -225,3 +257,99 @@ def talk_flag_remove(request, pk):
     else:
         messages.success(request, "已取消标记。")
     return redirect("meetings:talks", pk=flag.meeting_id)
+
+
+# -- a leader's own talks (DL, P-DL-2.6.a–d) -----------------------------------------------------
+class MyTalkForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    partner = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label="谈话日期", widget=DATE)
+    form = forms.ChoiceField(label="方式", choices=[("", "—"), *TalkForm.choices], required=False)
+    key_points = forms.CharField(label="谈话要点（可不填）", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _subject(request, meeting):
+    """Whose list: the user's own, or (for the main leader, the managers and the superior) the
+    leader named by `?member=`. Anyone else gets 404, never another leader's list."""
+    me = member_of(request.user)
+    wanted = request.GET.get("member") or request.POST.get("member")
+    team = leaders(meeting)
+    if wanted and str(wanted).isdigit():
+        subject = next((m for m in team if m.pk == int(wanted)), None)
+    else:
+        subject = me if me is not None and me in team else None
+    if subject is None:
+        if is_dl(meeting) and (svc.is_secretary_user(request.user, meeting) or is_superior_user(request.user, meeting)) and team and not wanted:
+            return team[0], team
+        raise Http404("未找到或无权查看")
+    if not svc.may_see_talks_of(request.user, meeting, subject):
+        raise Http404("未找到或无权查看")
+    return subject, team
+
+
+def _mine_context(request, meeting, subject, team, forms_by_partner=None):
+    view = svc.plan_view(meeting)
+    rows = svc.my_talks(meeting, subject, view)
+    forms_by_partner = forms_by_partner or {}
+    today = timezone.localdate()
+    items = []
+    for row in rows:
+        form = None
+        if row.partner is not None and not row.done:
+            form = forms_by_partner.get(row.partner.pk) or MyTalkForm(
+                initial={"member": subject.pk, "partner": row.partner.pk, "held_on": today}, prefix=f"p{row.partner.pk}"
+            )
+        items.append((row, form))
+    return {
+        "meeting": meeting,
+        "subject": subject,
+        "team": team,
+        "items": items,
+        "done": sum(1 for r in rows if r.done),
+        "required": len(rows),
+        "open_stage": meeting.stage in PREP_STAGES,
+        "can_switch": svc.is_secretary_user(request.user, meeting) or is_superior_user(request.user, meeting),
+        "t": terms(meeting),
+    }
+
+
+@never_cache
+@view_permission("meeting.view")
+def talks_mine(request, pk):
+    """A leader's own talks in a 民主生活会: the pairs of the DL plan involving them, done or not,
+    each with a short form to record it (P-DL-2.6.a–d; like a member's talk task in OL)."""
+    meeting = meeting_for(request, pk)
+    if not is_dl(meeting):
+        raise Http404("本页用于民主生活会")
+    subject, team = _subject(request, meeting)
+    return render(request, "meetings/prep/talks_mine.html", _mine_context(request, meeting, subject, team))
+
+
+@require_POST
+@view_permission("meeting.view")
+def talks_mine_record(request, pk):
+    meeting = meeting_for(request, pk)
+    if not is_dl(meeting):
+        raise Http404("本页用于民主生活会")
+    subject, team = _subject(request, meeting)
+    partner_id = request.POST.get("partner", "")
+    prefix = f"p{partner_id}" if partner_id.isdigit() else "p"
+    form = MyTalkForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        d = form.cleaned_data
+        partner = _member(meeting, d["partner"])
+        try:
+            if partner is None:
+                raise DomainError("请选择谈话对象。")
+            svc.record_talk(meeting, actor=request.user, member_a=subject, member_b=partner, held_on=d["held_on"], form=d["form"], key_points=d["key_points"])
+        except ERRORS as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, f"已记录与{partner.name}的谈心谈话。")
+            url = reverse("meetings:talks_mine", args=[meeting.pk])
+            own = member_of(request.user)
+            return redirect(url if own is not None and own.pk == subject.pk else f"{url}?member={subject.pk}")
+    else:
+        messages.error(request, "请填写谈话日期。")
+    ctx = _mine_context(request, meeting, subject, team, {int(partner_id): form} if partner_id.isdigit() else None)
+    return render(request, "meetings/prep/talks_mine.html", ctx)

@@ -31,6 +31,12 @@ class Problem(models.Model):
         "meetings.SelfExamination", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived_problems", verbose_name="来源材料"
     )
     guidance_index = models.PositiveSmallIntegerField("点评意见序号", null=True, blank=True)
+    # Which row of its source a generated problem came from (e.g. "se12:3", the 4th row of material
+    # 12; "appraisee45"), so regeneration never creates it twice (meetings.services.problems).
+    source_ref = models.CharField("来源条目", max_length=40, blank=True, default="")
+    # From a self-examination row (OL-2.5.g): its 原因剖析 and 整改措施 prefill the rectification item.
+    cause = models.TextField("原因剖析", blank=True, default="")
+    proposed_measure = models.TextField("拟定整改措施", blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -45,7 +51,8 @@ class Problem(models.Model):
                 condition=~Q(scope=ProblemScope.PERSONAL) | Q(owner_member__isnull=False),
                 name="personal_problem_has_owner",
                 violation_error_message="个人问题须明确责任人",
-            )
+            ),
+            models.UniqueConstraint(fields=["meeting", "source_ref"], condition=~Q(source_ref=""), name="problem_source_ref_once"),
         ]
 
     def __str__(self):

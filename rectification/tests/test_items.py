@@ -181,3 +181,39 @@ def test_personal_items_are_in_the_owners_task_list_and_my_page(world, client):
     assert client.get(reverse("rectification:item", args=[mine.pk])).status_code == 200
     other = make_item(meeting, responsible_member=world.committee_member_member)
     assert client.get(reverse("rectification:item", args=[other.pk])).status_code == 404
+
+
+def test_OL_4_1_c_item_form_starts_from_the_measures_already_on_record(world, client):
+    """Found by the year-end walkthrough: the secretary retyped measures the records held —
+    the 改进意见 given with a criticism, the 整改措施 of the team's 对照检查材料 against an
+    opinion (OL-2.5.d). The form now starts from them; a problem with none starts empty."""
+    from meetings.choices import CriticismKind, OpinionChannel, SelfExamKind
+    from meetings.models import Criticism, Opinion, SelfExamination
+
+    meeting = make_meeting(world.b1)
+    sitting = meeting.sittings.get()
+    criticism = Criticism.objects.create(
+        sitting=sitting, seq=1, kind=CriticismKind.MUTUAL, speaker=world.member_member, about_team=True, content="活动都在白天", suggestion="每季度一次周末活动"
+    )
+    opinion = Opinion.objects.create(meeting=meeting, channel=OpinionChannel.FORUM, target="team", content="活动通知不及时", received_on=timezone.localdate())
+    SelfExamination.objects.create(
+        meeting=meeting,
+        doc_kind=SelfExamKind.CHECK,
+        structured_items=[{"problem": "活动通知不及时", "cause": "重视不够", "measure": "每月10日前公布活动安排", "opinion_ids": [opinion.pk]}],
+    )
+    from_criticism = Problem.objects.create(
+        meeting=meeting, organization=world.b1, source=ProblemSource.CRITICISM, scope="organization", criticism=criticism, description="甲"
+    )
+    from_opinion = Problem.objects.create(
+        meeting=meeting, organization=world.b1, source=ProblemSource.OPINION, scope="organization", opinion=opinion, description="乙"
+    )
+    bare = make_problem(meeting)
+    client.force_login(world.secretary)
+
+    def measures(problem):
+        body = client.get(reverse("rectification:item_create", args=[problem.pk])).content.decode()
+        return body.split('name="measures"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0].strip()
+
+    assert measures(from_criticism) == "每季度一次周末活动"
+    assert measures(from_opinion) == "每月10日前公布活动安排"
+    assert measures(bare) == ""

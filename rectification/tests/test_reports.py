@@ -56,6 +56,33 @@ def test_OL_4_2_b_draft_has_four_sections_from_the_records(world):
     assert draft["facts"]["criticism"]["self"] == 1
 
 
+def test_OL_4_2_b_responses_recorded_with_the_criticism_are_counted(world):
+    """Found by the year-end walkthrough: the 党员大会 form records the response with the
+    criticism it answers, and the report said "回应表态0次"."""
+    meeting = make_meeting(world.b1, held_on=datetime.date(2026, 7, 1))
+    sitting = meeting.sittings.get()
+    kw = {"sitting": sitting, "kind": CriticismKind.MUTUAL, "speaker": world.member_member, "target": world.secretary_member}
+    Criticism.objects.create(seq=1, content="批评甲", response="接受批评，立即整改。", **kw)
+    Criticism.objects.create(seq=2, content="批评乙", **kw)
+    Criticism.objects.create(seq=3, kind=CriticismKind.RESPONSE, sitting=sitting, speaker=world.secretary_member, content="表态")
+    text = reports.draft_situation(meeting)["criticism"]
+    assert "相互批评2条" in text and "回应表态2次" in text, text
+
+
+def test_OL_4_2_b_each_problem_is_one_line_and_a_persons_problems_one_sentence(world):
+    """Found by the year-end walkthrough: a person's problems were joined as "不及时。；组织……"
+    and a problem carrying its suggestion broke the person's line in two."""
+    meeting = make_meeting(world.b1, held_on=datetime.date(2026, 7, 1))
+    make_problem(meeting, description="活动安排在工作日。\n（改进意见：兼顾上班党员。）")
+    make_problem(meeting, scope=ProblemScope.PERSONAL, owner_member=world.member_member, description="活动安排公布不及时。")
+    make_problem(meeting, scope=ProblemScope.PERSONAL, owner_member=world.member_member, description="征求意见不够。\n（改进意见：到网格听取意见。）")
+    make_problem(meeting, scope=ProblemScope.PERSONAL, owner_member=world.secretary_member, description="学习不够深入")
+    lines = reports.draft_situation(meeting)["problems"].splitlines()
+    assert "1. 活动安排在工作日。（改进意见：兼顾上班党员。）" in lines
+    assert "孙党员：活动安排公布不及时；征求意见不够。（改进意见：到网格听取意见。）" in lines
+    assert any(line.endswith("：学习不够深入。") for line in lines), lines
+
+
 def test_DL_4_2_c_dl_report_has_plan_and_measures_heading(world):
     team, _ = make_leading_team(world.p1, size=2)
     meeting = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, leading_team=team)
