@@ -417,10 +417,17 @@ def problem_list(meeting, *, public_only: bool = True) -> dict:
                 "deadline": _date(it.deadline),
                 "deadline_day": it.deadline,
                 "status": it.get_status_display(),
+                "public": "公示" if it.is_public else "不公示",
             }
         )
     ctx.update({"title": f"{meeting.organization.name}{meeting.year}年度{what(meeting)}问题清单和整改措施", "items": rows, "public_only": public_only})
     return ctx
+
+
+def problem_list_full(meeting) -> dict:
+    """The whole list, items not displayed publicly included (OL-4.1.b: kept for the branch and
+    the superior; the 公示 column says which are displayed)."""
+    return problem_list(meeting, public_only=False)
 
 
 # -- 会议记录 --------------------------------------------------------------------------------

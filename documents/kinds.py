@@ -160,6 +160,15 @@ KINDS: dict[str, Kind] = {
             required=("title", "items"),
         ),
         Kind(
+            "problem_list_full",
+            "问题清单和整改措施（完整版，含不公示事项）",
+            DOCX,
+            data.problem_list_full,
+            word.problem_list,
+            group="会后",
+            required=("title", "items"),
+        ),
+        Kind(
             "submission_list",
             "报送材料清单",
             DOCX,

@@ -316,16 +316,22 @@ def self_exam(ctx: dict) -> bytes:
 
 # -- 问题清单 -------------------------------------------------------------------------------
 def problem_list(ctx: dict) -> bytes:
-    doc = GovDoc(ctx["title"], subtitle="（公示版）" if ctx["public_only"] else None, landscape=True)
-    doc.table(
-        ["序号", "责任主体", "问题表现", "来源", "整改目标", "整改措施", "责任人", "完成时限"],
-        [[r["n"], r["owner"], r["problem"], r["source"], r["goal"], r["measures"], r["responsible"], r["deadline"]] for r in ctx["items"]],
-        widths_mm=[16, 26, 48, 20, 40, 52, 20, 26],
-        size=SIZE_S4,
-    )
+    public = ctx["public_only"]
+    doc = GovDoc(ctx["title"], subtitle="（公示版）" if public else "（完整版）", landscape=True)
+    heads = ["序号", "责任主体", "问题类别", "问题表现", "来源", "整改目标", "整改措施", "责任人", "完成时限"]
+    widths = [14, 22, 16, 40, 16, 32, 43, 18, 24]  # 225 mm: the landscape type area
+    rows = [[r["n"], r["owner"], r["category"], r["problem"], r["source"], r["goal"], r["measures"], r["responsible"], r["deadline"]] for r in ctx["items"]]
+    if not public:
+        heads, widths = [*heads, "公示情况"], [14, 20, 14, 36, 16, 30, 38, 18, 23, 16]
+        rows = [[*row, r.get("public", "")] for row, r in zip(rows, ctx["items"], strict=True)]
+    doc.table(heads, rows, widths_mm=widths, size=SIZE_S4, center=(0,))
     if not ctx["items"]:
         doc.para("（尚无确定的整改事项。）")
-    doc.para("欢迎党员群众监督整改落实情况。", size=SIZE_S4)
+    if public:
+        doc.para("欢迎党员群众监督整改落实情况。", size=SIZE_S4)
+    else:  # a body line travels with the signature (no page holding only the 落款)
+        shown = sum(1 for r in ctx["items"] if r.get("public") == "公示")
+        doc.para(f"共{len(ctx['items'])}项整改事项，其中公示{shown}项。", size=SIZE_S4)
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
 
