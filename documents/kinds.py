@@ -137,6 +137,7 @@ KINDS: dict[str, Kind] = {
             group="民主评议",
             required=("title", "member", "standards"),
             available=data.appraisal_year_end,
+            perm="appraisal.results",  # it prints the 党支部评定 (the member's grade)
         ),
         Kind("minutes", "会议记录", DOCX, data.minutes, word.minutes, in_package=True, group="会议", required=("title", "sittings")),
         Kind(

@@ -266,3 +266,18 @@ def test_OL_2_3_e_personal_feedback_sheet_holds_only_the_persons_opinions_unedit
     assert record["反馈方式"] == "当面反馈" and record["反馈日期"] == "2026年11月16日" and record["本人签收"] == "2026年11月17日"
     _, _, text = _docx("opinion_feedback", meeting, world.member_member)
     assert "本次未收到涉及本人的意见建议" in text and "（签字）" in text
+
+
+def test_per_member_self_assessment_needs_the_results_permission(world, client):
+    """It prints the member's final grade: only who may see the appraisal results
+    (`appraisal.results`: the secretary, the superiors) gets it; the blank form stays with every
+    keeper of the papers."""
+    meeting, _ = _year_end(world)
+    url = reverse("documents:download", args=[meeting.pk, "self_assessment"]) + f"?member={world.member_member.pk}"
+    client.force_login(world.committee_member)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("documents:download", args=[meeting.pk, "self_assessment_blank"])).status_code == 200
+    page = client.get(reverse("documents:meeting", args=[meeting.pk])).content.decode()
+    assert "self_assessment?member" not in page and "党员自评表（空白）" in page
+    client.force_login(world.reviewer)
+    assert client.get(url).status_code == 200
