@@ -1,8 +1,8 @@
 """Roster import from .xlsx: all or nothing, every bad row listed, idempotent by ID number.
 
 The file is checked before parsing (size, zip structure, expansion ratio), read with
-openpyxl in read-only mode, fully validated in memory, and only then written in one
-transaction with bulk statements and one audit lock.
+openpyxl in read-only mode (defusedxml underneath), fully validated in memory, and only then
+written in one transaction with bulk statements and one audit lock.
 """
 
 import datetime
@@ -11,7 +11,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -162,7 +163,13 @@ def _date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value).replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    text = _text(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the template's form, parsed in C
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+    text = text.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
     for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y-%m"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
@@ -387,9 +394,8 @@ def import_roster(data: bytes, scope: Organization, *, actor, dry_run: bool = Fa
                 audits.append((member.organization_id, member, "member.updated", {"changes": changed, "source": "roster"}))
             else:
                 result.unchanged += 1
-        Member.objects.bulk_create(creates, batch_size=1000)
-        if updates:
-            Member.objects.bulk_update(updates, [*COMPARED, "phone_ciphertext", "phone_masked", "is_active", "version"], batch_size=1000)
+        _insert(creates)
+        _update(updates, [*COMPARED, "phone_ciphertext", "phone_masked", "is_active", "version", "updated_at"])
         result.created, result.updated = len(creates), len(updates)
         if creates or updates:
             # Changed members get an entry each (with what changed); new members are one bulk
@@ -404,6 +410,83 @@ def import_roster(data: bytes, scope: Organization, *, actor, dry_run: bool = Fa
                 {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "created_ids": [m.pk for m in creates]},
             )
     return result
+
+
+# Field classes whose preparation of a value already of this Python type (or None) returns it unchanged.
+_PASS_THROUGH = {models.CharField: str, models.BooleanField: bool, models.PositiveIntegerField: int, models.IntegerField: int, models.ForeignKey: int}
+
+
+def _column_values(fields, connection, *, add: bool):
+    """A function giving an instance's column values as saving it would (`pre_save`, then
+    `get_db_prep_save`), minus the per-value calls that change nothing: text, flags, numbers and
+    foreign keys already of their type pass through, and `auto_now` fields get one timestamp for
+    the whole import. Anything else (dates, UUIDs, bytes, other types) takes Django's path."""
+    now = timezone.now()
+    plan = []
+    for f in fields:
+        if type(f) is models.DateTimeField and (f.auto_now or (add and f.auto_now_add)):
+            plan.append((f, "now", f.get_db_prep_save(now, connection)))
+        else:
+            plan.append((f, _PASS_THROUGH.get(type(f)), None))
+
+    def values(instance) -> tuple:
+        out = []
+        for f, kind, prepared in plan:
+            if kind == "now":
+                setattr(instance, f.attname, now)
+                out.append(prepared)
+                continue
+            value = f.pre_save(instance, add)
+            out.append(value if kind is not None and (value is None or type(value) is kind) else f.get_db_prep_save(value, connection))
+        return tuple(out)
+
+    return values
+
+
+def _insert(members: list[Member]) -> None:
+    """INSERT the new members with one `executemany` statement and read their primary keys back by
+    blind index. `bulk_create` spent most of the import's database time compiling SQL in Python
+    (on SQLite 259 statements of ~38 rows for 10,000 members). Values are prepared as saving
+    would prepare them (`_column_values`); model defaults were applied by `Member(...)`."""
+    if not members:
+        return
+    connection = connections[router.db_for_write(Member)]  # the connection itself, not the proxy: ~10x cheaper per value
+    fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    # Table and column names come from the model, never from input.
+    table, columns = quote(Member._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    row_of = _column_values(fields, connection, add=True)
+    params = [row_of(m) for m in members]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: one stream, no statement per row
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+        else:  # SQLite prepares the statement once for all rows
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params)  # noqa: S608
+    by_index = {m.id_number_index: m for m in members}
+    keys = list(by_index)
+    for start in range(0, len(keys), 5000):
+        for index, pk in Member.objects.using(connection.alias).filter(id_number_index__in=keys[start : start + 5000]).values_list("id_number_index", "pk"):
+            member = by_index[index]
+            member.pk = pk
+            member._state.adding, member._state.db = False, connection.alias
+
+
+def _update(members: list[Member], names: list[str]) -> None:
+    """UPDATE the changed members' `names` with one `executemany` statement (`bulk_update` builds a
+    CASE expression per field and row)."""
+    if not members:
+        return
+    connection = connections[router.db_for_write(Member)]
+    fields = [Member._meta.get_field(n) for n in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(Member._meta.db_table)} SET {assignments} WHERE {quote(Member._meta.pk.column)} = %s"  # noqa: S608
+    row_of = _column_values(fields, connection, add=False)
+    params = [(*row_of(m), m.pk) for m in members]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _small_groups(parsed) -> dict:
