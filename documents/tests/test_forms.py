@@ -281,3 +281,17 @@ def test_per_member_self_assessment_needs_the_results_permission(world, client):
     assert "self_assessment?member" not in page and "党员自评表（空白）" in page
     client.force_login(world.reviewer)
     assert client.get(url).status_code == 200
+
+
+def test_member_downloads_own_self_assessment_and_feedback_sheet_only(world, client):
+    meeting, _ = _year_end(world)
+    _appraisal(world, meeting, final_for=[(world.committee_member_member, RatingStatus.FINAL)])
+    client.force_login(world.committee_member)
+    url = reverse("documents:mine", args=[meeting.pk])
+    text = text_of(client.get(url + "?kind=self_assessment").content)
+    assert "钱委员" in text and "评定等次：合格" in text and "孙党员" not in text
+    text = text_of(client.get(url + "?kind=opinion_feedback").content)
+    assert "钱委员学习笔记不够认真" in text and "赵书记入户走访次数偏少" not in text
+    assert client.get(url + "?kind=minutes").status_code == 404  # not a member's own paper
+    other = client.get(url + f"?kind=self_assessment&member={world.member_member.pk}")  # ?member= is ignored here
+    assert "钱委员" in text_of(other.content) and "孙党员" not in text_of(other.content)
