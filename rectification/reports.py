@@ -129,7 +129,12 @@ def _criticism(meeting) -> tuple[str, dict]:
 def _problems(meeting) -> tuple[str, dict]:
     from .models import Problem
 
-    problems = list(Problem.objects.filter(meeting=meeting).select_related("owner_member").order_by("scope", "owner_member__name", "pk"))
+    problems = list(
+        Problem.objects.filter(meeting=meeting)
+        .select_related("owner_member")
+        .only("scope", "description", "owner_member__name")
+        .order_by("scope", "owner_member__name", "pk")
+    )
     team = [p for p in problems if p.scope != ProblemScope.PERSONAL]
     personal = [p for p in problems if p.scope == ProblemScope.PERSONAL]
     who = "班子" if meeting.is_democratic_life else "党组织"
@@ -167,7 +172,8 @@ def _measures(meeting) -> tuple[str, dict]:
     items = list(
         RectificationItem.objects.filter(meeting=meeting)
         .exclude(status=ItemStatus.DRAFT)
-        .select_related("responsible_member", "responsible_organization", "problem")
+        .select_related("responsible_member", "responsible_organization")
+        .only("goal", "measures", "deadline", "responsible_member__name", "responsible_organization__name")
         .order_by("problem__scope", "deadline", "pk")
     )
     lines = []
