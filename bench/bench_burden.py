@@ -27,7 +27,7 @@ def _figures(prefix: str, data: dict, who: str, seconds: float | None) -> list[d
             "unit": "fields",
             "goal": None,
             "goal_op": None,
-            "note": f"form fields {who} fills by hand in the walkthrough{took}",
+            "note": f"form fields typed by hand by {who} in the walkthrough{took}",
         },
         {
             "name": f"{prefix}.documents_generated",

@@ -1,24 +1,25 @@
 """Roster import from .xlsx: all or nothing, every bad row listed, idempotent by ID number.
 
-The file is checked before parsing (size, zip structure, expansion ratio), read with the lean
-hardened reader in `xlsx.py` (openpyxl only writes the template), fully validated in memory,
-and only then written in one transaction with bulk statements and one audit lock.
+The file is checked before parsing (size, zip structure, expansion ratio), read with
+openpyxl in read-only mode (defusedxml underneath), fully validated in memory, and only then
+written in one transaction with bulk statements and one audit lock.
 """
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
 from django.db import connections, models, router, transaction
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from audit.services import record, record_many
 
-from . import idnumber, xlsx
+from . import idnumber
 from .choices import FlowDirection, OrgKind
 from .models import Member, Organization, PartySmallGroup
 
@@ -177,40 +178,64 @@ def _date(value):
     raise ValueError("日期格式无法识别，请填写如 2010-07-01")
 
 
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the (already checked) .xlsx holds a formula element `<f>`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml") and _FORMULA.search(zf.read(name)):
+                return True
+    return False
+
+
 def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
     errors = _check_container(data)
     if errors:
         return [], errors
-    rows = []
     try:
-        sheet = xlsx.first_sheet_rows(data)
-        header = next(sheet, None)
-        if header is None:
-            return [], [RowError(0, "", "文件是空的")]
-        index = {}
-        if header.number == 1:  # the headers are the sheet's first row
-            for i in sorted(header.values):
-                text = _text(header.values[i])
-                if text and text not in index:
-                    index[text] = i
-        missing = [c.header for c in COLUMNS if c.required and c.header not in index]
-        if missing:
-            return [], [RowError(1, h, "缺少必填列，请使用导入模板") for h in missing]
-        wanted = [(col, index.get(col.header)) for col in COLUMNS]
-        for line in sheet:
-            number = line.number
-            if number - 1 > MAX_ROWS:
-                errors.append(RowError(number, "", f"行数超过{MAX_ROWS}行上限"))
-                break
-            cells = line.values
-            values = {col.key: cells.get(i) for col, i in wanted}
-            if line.formulas:
-                errors.extend(RowError(number, col.header, "单元格含公式，请复制后“粘贴为数值”") for col, i in wanted if i in line.formulas)
-            if all(_text(v) == "" for v in values.values()):
-                continue
-            rows.append((number, values))
-    except xlsx.UnreadableXlsx:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types for broken files
         return [], [RowError(0, "", "文件无法读取，请确认是有效的.xlsx文件")]
+    ws = wb.worksheets[0]
+    # Plain values are much cheaper to read than cell objects; the cells' types are needed only
+    # to refuse formulas, so cell objects are read only when a worksheet holds one.
+    formulas = _has_formulas(data)
+    rows_iter = ws.iter_rows(values_only=not formulas)
+    try:
+        header_cells = next(rows_iter)
+    except StopIteration:
+        return [], [RowError(0, "", "文件是空的")]
+    headers = [_text(c.value if formulas else c) for c in header_cells]
+    index = {h: i for i, h in enumerate(headers) if h}
+    missing = [c.header for c in COLUMNS if c.required and c.header not in index]
+    if missing:
+        wb.close()
+        return [], [RowError(1, h, "缺少必填列，请使用导入模板") for h in missing]
+    rows = []
+    wanted = [(col, index.get(col.header)) for col in COLUMNS]
+    for number, cells in enumerate(rows_iter, start=2):
+        if number - 1 > MAX_ROWS:
+            errors.append(RowError(number, "", f"行数超过{MAX_ROWS}行上限"))
+            break
+        values = {}
+        width = len(cells)
+        for col, i in wanted:
+            if i is None or i >= width:
+                values[col.key] = None
+                continue
+            if formulas:
+                cell = cells[i]
+                if cell.data_type == "f":
+                    errors.append(RowError(number, col.header, "单元格含公式，请复制后“粘贴为数值”"))
+                values[col.key] = cell.value
+            else:
+                values[col.key] = cells[i]
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        rows.append((number, values))
+    wb.close()
     return rows, errors
 
 

@@ -231,6 +231,7 @@ def lacking(view: TalkPlanView, *, confidential: bool = True) -> list[tuple]:
     """Who still lacks which talk, per clause, in names. Without `confidential` the OL-2.4.f
     parts (who needs mediation) are left out: only the secretary and the superior see them."""
     out = []
+    leaders_keys = {f"m{m.pk}" for m in view.members}
     for part in view.coverage.parts:
         if part.clause == "OL-2.4.f" and not confidential:
             continue
@@ -239,7 +240,10 @@ def lacking(view: TalkPlanView, *, confidential: bool = True) -> list[tuple]:
             if isinstance(miss[1], int):  # quota: (person, shortfall)
                 names.append(f"{_name(view, miss[0])}（还差{miss[1]}次）")
             else:
-                names.append(f"{_name(view, miss[0])} — {_name(view, miss[1])}")
+                a, b = miss
+                if part.clause == "P-DL-2.6.c" and a not in leaders_keys:
+                    a, b = b, a  # the leader first, then the head of the unit they oversee
+                names.append(f"{_name(view, a)} — {_name(view, b)}")
         out.append((part, names))
     return out
 

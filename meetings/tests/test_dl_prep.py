@@ -341,3 +341,30 @@ def test_P_DL_2_6_a_leader_home_lists_talks_still_to_hold(client, world):
     svc.record_talk(ctx.meeting, actor=third.user, member_a=third, member_b=main, held_on=_today())
     svc.record_talk(ctx.meeting, actor=third.user, member_a=third, member_b=second, held_on=_today())
     assert "谈心谈话：还要与" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_P_DL_2_6_c_missing_head_talks_name_the_leader_first(world):
+    ctx = _prep(world)
+    second = ctx.leaders[1]
+    dl.set_overseen_units(_seat(ctx, second), actor=ctx.main.user, organizations=[world.b1])
+    names = dict((p.clause, n) for p, n in svc.lacking(svc.plan_view(ctx.meeting)))
+    assert names["P-DL-2.6.c"] == [f"{second.name} — {world.secretary_member.name}"]
+    assert names["P-DL-2.6.d"] == [f"上级负责同志 — {ctx.main.name}"]
+
+
+def test_P_DL_2_6_c_snapshot_reads_oversight_in_one_query_whatever_its_size(world, django_assert_num_queries):
+    """The meeting snapshot fills `overseen_heads` with one query (the snapshot is built on every page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ctx = _prep(world)
+    with CaptureQueriesContext(connection) as before:
+        snapshot.build(ctx.meeting)
+    units = [make_org(world.p1, name=f"分管单位{i}") for i in range(3)]
+    for unit in units:
+        make_position(unit, make_member(unit), PositionKind.SECRETARY)
+    dl.set_overseen_units(_seat(ctx, ctx.leaders[1]), actor=ctx.main.user, organizations=[world.b1, *units])
+    dl.set_overseen_units(_seat(ctx, ctx.leaders[2]), actor=ctx.main.user, organizations=[world.b2])
+    with django_assert_num_queries(len(before.captured_queries)):
+        snap = snapshot.build(ctx.meeting)
+    assert sum(len(p.overseen_heads) for p in snap.roster) == 5
