@@ -417,10 +417,17 @@ def problem_list(meeting, *, public_only: bool = True) -> dict:
                 "deadline": _date(it.deadline),
                 "deadline_day": it.deadline,
                 "status": it.get_status_display(),
+                "public": "公示" if it.is_public else "不公示",
             }
         )
     ctx.update({"title": f"{meeting.organization.name}{meeting.year}年度{what(meeting)}问题清单和整改措施", "items": rows, "public_only": public_only})
     return ctx
+
+
+def problem_list_full(meeting) -> dict:
+    """The whole list, items not displayed publicly included (OL-4.1.b: kept for the branch and
+    the superior; the 公示 column says which are displayed)."""
+    return problem_list(meeting, public_only=False)
 
 
 # -- 会议记录 --------------------------------------------------------------------------------
@@ -804,7 +811,8 @@ def submission_list(meeting) -> dict:
         f"对班子意见{counts.get('team', 0)}条" + ("" if summary else "，汇总未定稿"),
     )
     none_received = set(str(x) for x in (summary.none_received if summary else []))
-    for p in people(meeting):
+    roster = people(meeting)
+    for p in roster:
         n = counts.get(p["id"], 0)
         if not n and p["name"] not in none_received and not (meeting.is_democratic_life or p["title"] in ("书记", "副书记", "委员")):
             continue  # ordinary members without opinions need no personal summary
@@ -841,7 +849,45 @@ def submission_list(meeting) -> dict:
             "present_count": sum(1 for x in items if x["present"]),
             "missing": missing,
             "complete": not missing,
-            "contact": next((p["name"] for p in people(meeting) if p.get("main")), ""),
+            "contact": next((p["name"] for p in roster if p.get("main")), ""),
+        }
+    )
+    return ctx
+
+
+# -- 个人意见反馈 ----------------------------------------------------------------------------
+def opinion_feedback(meeting, member=None) -> dict:
+    """征求意见反馈单 (OL-2.3.e; DL P-DL-2.5.d): the opinions about one person, unedited, and the
+    record of handing them over (方式, 日期, 本人签收)."""
+    from meetings.choices import FeedbackKind
+    from meetings.models import Feedback, Opinion
+
+    ctx = base(meeting)
+    name = member.name if member is not None else ""
+    rows = []
+    if member is not None:
+        rows = [
+            {"n": i, "content": o.content, "category": o.category, "channel": o.get_channel_display(), "received": _date(o.received_on)}
+            for i, o in enumerate(
+                Opinion.objects.filter(meeting=meeting, target="person", target_member=member, merged_into__isnull=True).order_by("received_on", "pk"), 1
+            )
+        ]
+    fb = (
+        Feedback.objects.filter(meeting=meeting, kind=FeedbackKind.PERSONAL, recipient=member).select_related("delivered_by").order_by("-pk").first()
+        if member is not None
+        else None
+    )
+    ctx.update(
+        {
+            "title": f"{meeting.organization.name}{meeting.year}年度{what(meeting)}征求意见反馈单",
+            "person": name,
+            "opinions": rows,
+            "feedback": {
+                "mode": fb.get_mode_display() if fb and fb.mode else "",
+                "date": _date(fb.delivered_on) if fb and fb.delivered_on else "",
+                "by": (getattr(fb.delivered_by, "display_name", "") or str(fb.delivered_by)) if fb and fb.delivered_by_id else "",
+                "signed": _date(fb.acknowledged_on) if fb and fb.acknowledged_on else "",
+            },
         }
     )
     return ctx

@@ -27,6 +27,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -253,8 +255,53 @@ def apply_styles(document) -> dict:
     return out
 
 
+# Styles kept from python-docx's default template (besides the 公文 ones and the defaults).
+_KEEP_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List", "Table Grid", "header", "footer", "Header", "Footer"}
+
+
+def _slim(document) -> None:
+    """Drop what the default template carries and a 公文 never uses: ~430 KB of unused built-in
+    styles and latent-style entries, the duplicate stylesWithEffects part, the thumbnail and
+    the custom XML. Every document reopens and rewrites this base, so it is most of the cost
+    of a short document (and of its size)."""
+    part = document.part
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+            part.drop_rel(rid)
+    package_rels = part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rid)
+    root = document.styles.element
+    latent = root.find(qn("w:latentStyles"))
+    if latent is not None:
+        root.remove(latent)
+    styles = root.findall(qn("w:style"))
+    by_id = {st.get(qn("w:styleId")): st for st in styles}
+    keep_names = _KEEP_STYLES | {spec[0] for spec in STYLES.values()} | {spec[0] for spec in CHAR_STYLES.values()}
+    keep = set()
+    todo = [
+        st
+        for st in styles
+        if st.get(qn("w:default")) in ("1", "true") or (st.find(qn("w:name")) is not None and st.find(qn("w:name")).get(qn("w:val")) in keep_names)
+    ]
+    while todo:  # and everything those are based on or linked to
+        st = todo.pop()
+        if st.get(qn("w:styleId")) in keep:
+            continue
+        keep.add(st.get(qn("w:styleId")))
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = st.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) in by_id:
+                todo.append(by_id[ref.get(qn("w:val"))])
+    for st in styles:
+        if st.get(qn("w:styleId")) not in keep:
+            root.remove(st)
+
+
 def _build_base() -> bytes:
     document = Document()
+    _slim(document)
     section = document.sections[0]
     setup_page(section)
     apply_styles(document)
@@ -269,20 +316,33 @@ def _build_base() -> bytes:
 
 
 _BASE: bytes | None = None
+_IDS: dict | None = None
 
 
 def new_document():
     """An empty python-docx Document with the page, styles, fonts and page numbers set (built
     once per process and reopened). Returns (document, style ids by key)."""
-    global _BASE
+    global _BASE, _IDS
     if _BASE is None:
         _BASE = _build_base()
     document = Document(io.BytesIO(_BASE))
-    ids = {}
-    by_name = {st.name: st.style_id for st in document.styles}
-    for key, spec in [*STYLES.items(), *CHAR_STYLES.items()]:
-        ids[key] = by_name[spec[0]]
-    return document, ids
+    if _IDS is None:
+        by_name = {st.name: st.style_id for st in document.styles}
+        _IDS = {key: by_name[spec[0]] for key, spec in [*STYLES.items(), *CHAR_STYLES.items()]}
+    return document, dict(_IDS)
+
+
+_SECT_PR = qn("w:sectPr")
+
+
+class _AppendAnchor:
+    """`addprevious` that appends (a body without a trailing sectPr)."""
+
+    def __init__(self, body):
+        self.body = body
+
+    def addprevious(self, element):
+        self.body.append(element)
 
 
 @dataclass(frozen=True)
@@ -328,15 +388,41 @@ class GovDoc:
             if len(first) == 1 and not first[0].text:
                 first[0]._p.style = self.styles[style]
                 return first[0]
-        p = self.document.add_paragraph()
-        p._p.style = self.styles[style]
-        return p
+        # Built directly (python-docx's add_paragraph and style setter search the body and the
+        # pPr children on every call: most of the time of a long document went there).
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        ppr.append(OxmlElement("w:pStyle", {qn("w:val"): self.styles[style]}))
+        p.append(ppr)
+        self._body_end.addprevious(p)
+        return Paragraph(p, self.document._body)
+
+    @property
+    def _body_end(self):
+        """The body's sectPr: new blocks go just before it."""
+        body = self.document.element.body
+        last = body[-1]
+        return last if last.tag == _SECT_PR else _AppendAnchor(body)
 
     def _run(self, p, text: str, char_style: str | None = None):
-        run = p.add_run(clean(text))
+        text = clean(text)
+        if "\n" in text or "\t" in text or "\r" in text:
+            run = p.add_run(text)  # python-docx turns these into w:br / w:tab
+            if char_style:
+                run._r.style = self.styles[char_style]
+            return run
+        r = OxmlElement("w:r")
         if char_style:
-            run._r.style = self.styles[char_style]
-        return run
+            rpr = OxmlElement("w:rPr")
+            rpr.append(OxmlElement("w:rStyle", {qn("w:val"): self.styles[char_style]}))
+            r.append(rpr)
+        t = OxmlElement("w:t")
+        t.text = text
+        if text != text.strip():
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
+        p._p.append(r)
+        return Run(r, p)
 
     def title(self, text: str):
         """标题: one or more centred lines, broken at a word boundary (after 年度/关于/单位名称)

@@ -213,6 +213,7 @@ EXTRA: dict[str, dict] = {
                 "deadline": "2027年3月31日",
                 "deadline_day": datetime.date(2027, 3, 31),
                 "status": "整改中",
+                "public": "公示",
             }
         ],
         "public_only": True,
@@ -281,6 +282,13 @@ EXTRA["submission_list"] = {
     "complete": False,
     "contact": "张书记",
 }
+EXTRA["opinion_feedback"] = {
+    "title": "示例社区党支部2026年度组织生活会征求意见反馈单",
+    "person": "张书记",
+    "opinions": [{"n": 1, "content": "入户走访次数偏少。", "category": "作风", "channel": "征求意见表", "received": "2026年11月10日"}],
+    "feedback": {"mode": "当面反馈", "date": "2026年11月20日", "by": "街道党工委刘委员", "signed": "2026年11月20日"},
+}
+EXTRA["problem_list_full"] = {**EXTRA["problem_list"], "public_only": False}
 EXTRA["talk_records"] = EXTRA["talk_schedule"]
 EXTRA["self_exam_team"] = {
     **EXTRA["self_exam"],

@@ -100,14 +100,22 @@ def download(request, pk, key):
     return attachment(body, name, kinds.MIME[kind.fmt])
 
 
+OWN_KINDS = ("self_exam", "opinion_feedback", "self_assessment")
+
+
 @view_permission("document.own")
 def my_draft(request, pk):
-    """The signed-in member's own 对照检查材料/发言提纲 draft, with the opinions addressed to them."""
+    """The signed-in member's own papers: the 对照检查材料/发言提纲 draft with the opinions addressed
+    to them (default), `?kind=opinion_feedback` (their 意见反馈单) or `?kind=self_assessment` (their
+    自评表, with their own grade once final)."""
     meeting = _meeting(request, pk, "document.own")
     member = member_of(request.user)
     if member is None or member.pk not in {p["id"] for p in _people(meeting)}:
         raise Http404("您不是本次会议的参加人员")
-    name, body = kinds.generate("self_exam", meeting, member)
+    key = request.GET.get("kind", "self_exam")
+    if key not in OWN_KINDS or kinds.KINDS[key] not in kinds.for_meeting(meeting):
+        raise Http404("没有这种文书（或尚不能生成）")
+    name, body = kinds.generate(key, meeting, member)
     return attachment(body, name, kinds.MIME["docx"])
 
 

@@ -316,16 +316,22 @@ def self_exam(ctx: dict) -> bytes:
 
 # -- 问题清单 -------------------------------------------------------------------------------
 def problem_list(ctx: dict) -> bytes:
-    doc = GovDoc(ctx["title"], subtitle="（公示版）" if ctx["public_only"] else None, landscape=True)
-    doc.table(
-        ["序号", "责任主体", "问题表现", "来源", "整改目标", "整改措施", "责任人", "完成时限"],
-        [[r["n"], r["owner"], r["problem"], r["source"], r["goal"], r["measures"], r["responsible"], r["deadline"]] for r in ctx["items"]],
-        widths_mm=[16, 26, 48, 20, 40, 52, 20, 26],
-        size=SIZE_S4,
-    )
+    public = ctx["public_only"]
+    doc = GovDoc(ctx["title"], subtitle="（公示版）" if public else "（完整版）", landscape=True)
+    heads = ["序号", "责任主体", "问题类别", "问题表现", "来源", "整改目标", "整改措施", "责任人", "完成时限"]
+    widths = [14, 22, 16, 40, 16, 32, 43, 18, 24]  # 225 mm: the landscape type area
+    rows = [[r["n"], r["owner"], r["category"], r["problem"], r["source"], r["goal"], r["measures"], r["responsible"], r["deadline"]] for r in ctx["items"]]
+    if not public:
+        heads, widths = [*heads, "公示情况"], [14, 20, 14, 36, 16, 30, 38, 18, 23, 16]
+        rows = [[*row, r.get("public", "")] for row, r in zip(rows, ctx["items"], strict=True)]
+    doc.table(heads, rows, widths_mm=widths, size=SIZE_S4, center=(0,))
     if not ctx["items"]:
         doc.para("（尚无确定的整改事项。）")
-    doc.para("欢迎党员群众监督整改落实情况。", size=SIZE_S4)
+    if public:
+        doc.para("欢迎党员群众监督整改落实情况。", size=SIZE_S4)
+    else:  # a body line travels with the signature (no page holding only the 落款)
+        shown = sum(1 for r in ctx["items"] if r.get("public") == "公示")
+        doc.para(f"共{len(ctx['items'])}项整改事项，其中公示{shown}项。", size=SIZE_S4)
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()
 
@@ -532,5 +538,34 @@ def submission_list(ctx: dict) -> bytes:
     else:
         doc.para(f"共{n}项材料，齐全{present}项，必报材料尚缺{len(ctx['missing'])}项。", indent=False, size=SIZE_S4)
     doc.para(f"报送日期：{ctx['submitted'] or '　　年　　月　　日'}　　经办人：{ctx['contact'] or '　　　　'}　　联系电话：", indent=False, size=SIZE_S4)
+    doc.signature(ctx["organization"], date_text=ctx["today_cn"])
+    return doc.save()
+
+
+# -- 个人意见反馈 ----------------------------------------------------------------------------
+def opinion_feedback(ctx: dict) -> bytes:
+    doc = GovDoc(ctx["title"], subtitle=f"（{ctx['person']}同志）" if ctx["person"] else None)
+    doc.addressee(f"{ctx['person']}同志" if ctx["person"] else "　　　　同志")
+    doc.para(
+        f"现将{ctx['year']}年度{ctx['kind']}会前征求到的涉及您本人的意见建议原汁原味反馈如下，"
+        "请认真对照检查，在对照检查材料（发言提纲）中逐条回应，并在会上作出说明。"
+    )
+    doc.table(
+        ["序号", "意见建议（原文）", "类别", "来源/方式", "收到日期"],
+        [[o["n"], o["content"], o["category"], o["channel"], o["received"]] for o in ctx["opinions"]],
+        widths_mm=[14, 62, 18, 26, 36],
+        center=(0, 2, 4),
+    )
+    if not ctx["opinions"]:
+        doc.para("（本次未收到涉及本人的意见建议。）")
+    fb = ctx["feedback"]
+    doc.form(
+        [
+            [Label("反馈方式"), fb["mode"], Label("反馈日期"), fb["date"]],
+            [Label("反馈人"), fb["by"], Label("本人签收"), fb["signed"] or "（签字）\n　　　　年　　月　　日"],
+        ],
+        widths_mm=[26, 52, 26, 52],
+        heights_mm=[10, 18],
+    )
     doc.signature(ctx["organization"], date_text=ctx["today_cn"])
     return doc.save()

@@ -68,32 +68,102 @@ def _rows(orgs, own: dict, as_of, steplen: int) -> list:
 
 
 def refresh_subtree(root) -> bool:
-    """Recount `root`'s whole subtree and pass the change of its total on to the ancestors.
-    Does nothing while no rollups have been built (the dashboard then counts live). The rows are
-    counted at the date of the root's row (`as_of`), so they agree with their ancestors' figures."""
+    """Recount `root`'s whole subtree and apply the change: each organization's own figures are
+    recounted in one grouped pass; only the rows whose figures moved are written, with one
+    `UPDATE … FROM (VALUES …)` per batch of rows; the change of the subtree's total goes to the
+    ancestors in one UPDATE. An organization without a row (created since the last rebuild)
+    makes it rewrite the subtree's rows instead. Does nothing while no rollups have been built
+    (the dashboard then counts live). Counted at the date of the root's row (`as_of`), so the
+    figures agree with the ancestors'."""
     from organizations.models import Organization
 
     steplen = Organization.steplen
     with transaction.atomic():
         if not OrgRollup.objects.filter(path=root.path[:steplen]).exists():
             return False
-        current = OrgRollup.objects.select_for_update().filter(organization_id=root.pk).first()
-        if current is not None:
-            as_of, before = current.as_of, {k: getattr(current, k) for k in COUNTERS}
-        else:  # the root has no row yet: what the ancestors hold of the subtree is its rows' own figures
-            as_of, before = timezone.localdate(), counts.add_up(OrgRollup.objects.filter(path__startswith=root.path).values_list("own", flat=True))
+        current = OrgRollup.objects.select_for_update().filter(organization_id=root.pk).only("as_of").first()
+        as_of = current.as_of if current is not None else timezone.localdate()
+        stored = dict(OrgRollup.objects.filter(path__startswith=root.path).values_list("organization_id", "own"))
         own = counts.own_of_subtree(root, as_of)
         orgs = list(Organization.objects.filter(path__startswith=root.path).order_by().values_list("pk", "path", "depth"))
-        rows = _rows(orgs, own, as_of, steplen)
-        after = next(r for r in rows if r.organization_id == root.pk)
-        OrgRollup.objects.filter(path__startswith=root.path)._raw_delete(OrgRollup.objects.db)  # one DELETE, nothing refers to rollups
-        for start in range(0, len(rows), BATCH):
-            OrgRollup.objects.bulk_create(rows[start : start + BATCH])
-        delta = {k: getattr(after, k) - before.get(k, 0) for k in COUNTERS if getattr(after, k) != before.get(k, 0)}
+        if current is None or any(pk not in stored for pk, _path, _depth in orgs):
+            return _rewrite_subtree(root, orgs, own, as_of, stored, steplen)
+        by_path = {path: pk for pk, path, _depth in orgs}
+        change: dict[int, dict[str, int]] = {}  # organization → change of its subtree totals
+        new_own: dict[int, dict] = {}
+        for pk, path, _depth in orgs:
+            old, new = _as_dict(stored.get(pk)), own.get(pk, {})
+            moved = {k: new.get(k, 0) - old.get(k, 0) for k in COUNTERS if new.get(k, 0) != old.get(k, 0)}
+            if not moved:
+                continue
+            new_own[pk] = {k: v for k, v in new.items() if v}
+            for ancestor in ancestor_paths(path, steplen):
+                at = by_path.get(ancestor)
+                if at is not None:
+                    totals = change.setdefault(at, {})
+                    for k, d in moved.items():
+                        totals[k] = totals.get(k, 0) + d
+        rows = []
+        for pk, delta in change.items():
+            delta = {k: d for k, d in delta.items() if d}
+            if delta or pk in new_own:
+                rows.append((pk, delta, new_own.get(pk, _as_dict(stored.get(pk)))))
+        _update_rows(rows)
+        delta = {k: d for k, d in change.get(root.pk, {}).items() if d}
         above = ancestor_paths(root.path, steplen)[:-1]
         if delta and above:
             OrgRollup.objects.filter(path__in=above).update(**{k: F(k) + d for k, d in delta.items()})
-    return bool(delta)
+    return bool(rows)
+
+
+def _as_dict(value) -> dict:
+    if isinstance(value, str):
+        import json
+
+        value = json.loads(value or "{}")
+    return value or {}
+
+
+def _update_rows(rows) -> None:
+    """rows: (organization id, {counter: change}, new own figures). One statement per batch,
+    the same SQL on PostgreSQL and SQLite (≥ 3.33): `UPDATE … FROM (VALUES …)`."""
+    import json
+
+    from django.db import connection
+
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(OrgRollup._meta.db_table)
+    own_value = "CAST(v.column2 AS jsonb)" if connection.vendor == "postgresql" else "v.column2"
+    columns = [k for k in COUNTERS if any(k in delta for _pk, delta, _own in rows)]
+    per_row = 2 + len(columns)
+    size = max(1, 30000 // per_row)  # below SQLite's 32,766 and PostgreSQL's 65,535 parameters
+    sets = ", ".join([f"{qn('own')} = {own_value}", *(f"{qn(k)} = r.{qn(k)} + v.column{i}" for i, k in enumerate(columns, start=3))])
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            values = ", ".join(["(" + ", ".join(["%s"] * per_row) + ")"] * len(batch))
+            params = []
+            for pk, delta, own in batch:
+                params += [pk, json.dumps(own, sort_keys=True), *(delta.get(k, 0) for k in columns)]
+            cursor.execute(f"UPDATE {table} AS r SET {sets} FROM (VALUES {values}) AS v WHERE r.{qn('organization_id')} = v.column1", params)  # noqa: S608 - names from the model
+
+
+def _rewrite_subtree(root, orgs, own, as_of, stored, steplen) -> bool:
+    """The subtree's rows rewritten from scratch (some organization had no row yet)."""
+    current = OrgRollup.objects.filter(organization_id=root.pk).first()
+    before = {k: getattr(current, k) for k in COUNTERS} if current is not None else counts.add_up(_as_dict(v) for v in stored.values())
+    rows = _rows(orgs, own, as_of, steplen)
+    after = next(r for r in rows if r.organization_id == root.pk)
+    OrgRollup.objects.filter(path__startswith=root.path)._raw_delete(OrgRollup.objects.db)  # one DELETE, nothing refers to rollups
+    for start in range(0, len(rows), BATCH):
+        OrgRollup.objects.bulk_create(rows[start : start + BATCH])
+    delta = {k: getattr(after, k) - before.get(k, 0) for k in COUNTERS if getattr(after, k) != before.get(k, 0)}
+    above = ancestor_paths(root.path, steplen)[:-1]
+    if delta and above:
+        OrgRollup.objects.filter(path__in=above).update(**{k: F(k) + d for k, d in delta.items()})
+    return True
 
 
 def on_subtree_changed(organization_id: int) -> None:

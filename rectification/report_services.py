@@ -51,7 +51,17 @@ def recipients(meeting) -> list[tuple[str, object]]:
     if meeting.is_democratic_life:
         district = next((a for a in reversed(ancestors) if a.kind == OrgKind.DISTRICT_COMMITTEE), parent)
         return [(office, district) for office in DL_RECIPIENTS]
-    return [("", parent)]
+    return [("", reviewing_organization(ancestors) or parent)]
+
+
+def reviewing_organization(ancestors):
+    """The nearest superior with a reviewer, who is the one to receive the package: a branch under
+    a 党总支 without reviewers reports to the 党工委 whose reviewer decides (found by the
+    walkthrough: the page named the 党总支 while the 党工委's reviewer received it)."""
+    from accounts.models import RoleAssignment
+
+    with_reviewer = set(RoleAssignment.objects.active().filter(role=Role.REVIEWER, organization__in=ancestors).values_list("organization_id", flat=True))
+    return next((a for a in reversed(ancestors) if a.pk in with_reviewer), None)
 
 
 def _lock_report(report) -> Report:

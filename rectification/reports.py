@@ -82,7 +82,7 @@ def _basic(meeting) -> tuple[str, dict]:
     if observers:
         lines.append(f"列席人员{observers}人。")
     lines.append(
-        f"会前组织学习{study['n'] or 0}次、共{study['hours'] or 0}小时；征求意见建议{opinions['total'] or 0}条"
+        f"会前组织学习{study['n'] or 0}次、共{_number(study['hours'])}小时；征求意见建议{opinions['total'] or 0}条"
         f"（对班子{opinions['team'] or 0}条、对个人{opinions['person'] or 0}条）；开展谈心谈话{talks}人次；"
         f"形成对照检查材料或发言提纲{exams}份。"
     )
@@ -129,7 +129,12 @@ def _criticism(meeting) -> tuple[str, dict]:
 def _problems(meeting) -> tuple[str, dict]:
     from .models import Problem
 
-    problems = list(Problem.objects.filter(meeting=meeting).select_related("owner_member").order_by("scope", "owner_member__name", "pk"))
+    problems = list(
+        Problem.objects.filter(meeting=meeting)
+        .select_related("owner_member")
+        .only("scope", "description", "owner_member__name")
+        .order_by("scope", "owner_member__name", "pk")
+    )
     team = [p for p in problems if p.scope != ProblemScope.PERSONAL]
     personal = [p for p in problems if p.scope == ProblemScope.PERSONAL]
     who = "班子" if meeting.is_democratic_life else "党组织"
@@ -150,6 +155,12 @@ def _problems(meeting) -> tuple[str, dict]:
     return "\n".join(lines), {"organization": len(team), "personal": len(personal)}
 
 
+def _number(value) -> str:
+    """8 hours, not 8.0 (a sum of decimals); 7.5 stays 7.5."""
+    value = value or 0
+    return str(int(value)) if value == int(value) else str(value).rstrip("0")
+
+
 def _one_line(text: str) -> str:
     """A problem as one line of the report (descriptions may carry the suggestion on a second line)."""
     return "".join(line.strip() for line in (text or "").splitlines())
@@ -161,7 +172,8 @@ def _measures(meeting) -> tuple[str, dict]:
     items = list(
         RectificationItem.objects.filter(meeting=meeting)
         .exclude(status=ItemStatus.DRAFT)
-        .select_related("responsible_member", "responsible_organization", "problem")
+        .select_related("responsible_member", "responsible_organization")
+        .only("goal", "measures", "deadline", "responsible_member__name", "responsible_organization__name")
         .order_by("problem__scope", "deadline", "pk")
     )
     lines = []

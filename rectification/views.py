@@ -159,6 +159,8 @@ def item_create(request, pk):
     initial = {
         "is_public": problem.scope != ProblemScope.PERSONAL,
         "responsible_member": problem.owner_member,
+        # The organization answers for its own problems unless the secretary names someone (OL-4.1.b).
+        "responsible_organization": problem.organization if problem.scope == ProblemScope.ORGANIZATION else None,
         "measures": services.suggested_measures(problem),
     }
     form = ItemForm(meeting, request.POST or None, initial=initial)

@@ -14,6 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_documents_templates_and_batch_pages(world, live_server, browser, artifacts):
     meeting, _ = full_meeting(world)
+    meeting.half = "year_end"  # with the 民主评议 forms: three per-person columns
+    meeting.save(update_fields=["half"])
     templates.upload(world.district, "situation_report", GOOD, actor=world.operator, name="区委格式.docx")
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         context = browser.new_context(viewport=viewport, locale="zh-CN")
@@ -22,6 +24,7 @@ def test_documents_templates_and_batch_pages(world, live_server, browser, artifa
         page.goto(f"{live_server.url}/documents/meeting/{meeting.pk}/")
         assert page.locator("h1").inner_text() == "文书下载"
         assert page.get_by_text("测试区委模板第1版").is_visible()
+        assert page.get_by_role("link", name="下载孙党员的党员自评表").count() == 1
         assert_no_horizontal_scroll(page)
         page.screenshot(path=str(artifacts / f"issue9_documents_{label}.png"), full_page=True)
         with page.expect_download() as download:

@@ -237,3 +237,61 @@ def test_district_template_for_the_new_forms_validates_with_sample_data(world, k
     with pytest.raises(DomainError, match="不存在的字段"):
         templates.validate(key, template(typo))
     assert set(samples.sample_context(key)) >= set(kinds.KINDS[key].required)
+
+
+def test_OL_2_3_e_personal_feedback_sheet_holds_only_the_persons_opinions_unedited(world):
+    from meetings.choices import FeedbackKind, FeedbackMode
+    from meetings.models import Feedback
+
+    meeting, facts = full_meeting(world)
+    sec = world.secretary_member
+    Feedback.objects.create(
+        meeting=meeting,
+        kind=FeedbackKind.PERSONAL,
+        recipient=sec,
+        mode=FeedbackMode.IN_PERSON,
+        delivered_on=datetime.date(2026, 11, 16),
+        acknowledged_on=datetime.date(2026, 11, 17),
+        delivered_by=world.reviewer,
+    )
+    name, doc, text = _docx("opinion_feedback", meeting, sec)
+    assert name == "幸福社区党支部2026年度组织生活会征求意见反馈单（赵书记）.docx"
+    assert page_setup(doc) == GBT
+    assert "赵书记同志：" in text
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows[0] == ["序号", "意见建议（原文）", "类别", "来源/方式", "收到日期"]
+    assert rows[1][1] == "赵书记入户走访次数偏少" and rows[1][4] == "2026年11月6日" and len(rows) == 2
+    assert "钱委员学习笔记不够认真" not in text and "支部活动形式单一" not in text  # others' and the team's (OL-2.3.e)
+    record = {r.cells[0].text: r.cells[1].text for r in doc.tables[1].rows} | {r.cells[2].text: r.cells[3].text for r in doc.tables[1].rows}
+    assert record["反馈方式"] == "当面反馈" and record["反馈日期"] == "2026年11月16日" and record["本人签收"] == "2026年11月17日"
+    _, _, text = _docx("opinion_feedback", meeting, world.member_member)
+    assert "本次未收到涉及本人的意见建议" in text and "（签字）" in text
+
+
+def test_per_member_self_assessment_needs_the_results_permission(world, client):
+    """It prints the member's final grade: only who may see the appraisal results
+    (`appraisal.results`: the secretary, the superiors) gets it; the blank form stays with every
+    keeper of the papers."""
+    meeting, _ = _year_end(world)
+    url = reverse("documents:download", args=[meeting.pk, "self_assessment"]) + f"?member={world.member_member.pk}"
+    client.force_login(world.committee_member)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("documents:download", args=[meeting.pk, "self_assessment_blank"])).status_code == 200
+    page = client.get(reverse("documents:meeting", args=[meeting.pk])).content.decode()
+    assert "self_assessment?member" not in page and "党员自评表（空白）" in page
+    client.force_login(world.reviewer)
+    assert client.get(url).status_code == 200
+
+
+def test_member_downloads_own_self_assessment_and_feedback_sheet_only(world, client):
+    meeting, _ = _year_end(world)
+    _appraisal(world, meeting, final_for=[(world.committee_member_member, RatingStatus.FINAL)])
+    client.force_login(world.committee_member)
+    url = reverse("documents:mine", args=[meeting.pk])
+    text = text_of(client.get(url + "?kind=self_assessment").content)
+    assert "钱委员" in text and "评定等次：合格" in text and "孙党员" not in text
+    text = text_of(client.get(url + "?kind=opinion_feedback").content)
+    assert "钱委员学习笔记不够认真" in text and "赵书记入户走访次数偏少" not in text
+    assert client.get(url + "?kind=minutes").status_code == 404  # not a member's own paper
+    other = client.get(url + f"?kind=self_assessment&member={world.member_member.pk}")  # ?member= is ignored here
+    assert "钱委员" in text_of(other.content) and "孙党员" not in text_of(other.content)

@@ -56,7 +56,7 @@ def test_every_word_document_has_gbt_page_setup_and_fonts(recorded, key):
     meeting.half = "year_end"  # the 民主评议 forms come with the year-end meeting
     meeting.save(update_fields=["half"])
     name, doc, text = docx(key, meeting)
-    landscape = key == "problem_list"
+    landscape = key in ("problem_list", "problem_list_full")
     setup = page_setup(doc)
     if landscape:
         assert (setup["width"], setup["height"]) == (297, 210)
@@ -154,6 +154,19 @@ def test_problem_list_public_version(recorded):
     assert "丰富支部活动形式" in text and "增加走访" in text
     assert "内部整改事项（不公示）" not in text
     assert "2027年3月31日" in text
+    assert "（公示版）" in text and "公示情况" not in text
+
+
+def test_OL_4_1_b_full_problem_list_includes_items_not_displayed(recorded):
+    meeting, facts = recorded
+    _, doc, text = docx("problem_list_full", meeting)
+    assert "（完整版）" in text
+    rows = {r.cells[5].text: [c.text for c in r.cells] for r in doc.tables[0].rows[1:]}
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header[2] == "问题类别" and header[-1] == "公示情况"
+    assert rows["内部整改事项（不公示）"][-1] == "不公示" and rows["丰富支部活动形式"][-1] == "公示"
+    assert rows["增加走访"][1] == "赵书记" and rows["增加走访"][8] == "2026年11月25日"
+    assert "共3项整改事项，其中公示2项。" in text
 
 
 def test_minutes_in_agenda_order(recorded):

@@ -73,7 +73,7 @@ def test_pdf_rendering_of_report_draft_and_ledger(world, tmp_path):
 
 
 def test_pdf_rendering_of_self_assessment_and_submission_list(world, tmp_path):
-    """The 党员自评表 fits one A4 page with its form; the 报送材料清单 too."""
+    """The 党员自评表 fits one A4 page with its form; the 报送材料清单 and a 意见反馈单 too."""
     from appraisal.models import Appraisal, SelfAssessment
 
     meeting, _ = full_meeting(world)
@@ -89,6 +89,7 @@ def test_pdf_rendering_of_self_assessment_and_submission_list(world, tmp_path):
         "self": convert("党员自评表.docx", kinds.generate("self_assessment", meeting, world.member_member)[1], tmp_path),
         "blank": convert("党员自评表空白.docx", kinds.generate("self_assessment_blank", meeting)[1], tmp_path),
         "list": convert("报送材料清单.docx", kinds.generate("submission_list", meeting)[1], tmp_path),
+        "feedback": convert("意见反馈单.docx", kinds.generate("opinion_feedback", meeting, world.secretary_member)[1], tmp_path),
     }
     for key, pdf in pdfs.items():
         info = pdf_info(pdf)

@@ -80,3 +80,14 @@ def test_OL_1_2_subtree_refresh_repairs_a_stale_subtree_and_its_ancestors(world)
     assert OrgRollup.objects.get(organization=world.p1).ol_planning == 1
     assert OrgRollup.objects.get(organization=world.district).ol_planning == 1
     assert not rollups.refresh_subtree(world.p1)  # nothing left to change
+
+
+def test_OL_1_2_launch_reaches_branches_created_after_the_last_rebuild(world, django_capture_on_commit_callbacks):
+    rollups.rebuild()
+    new = bulk_branches(world.p2, 3)  # no rollup rows yet: the subtree's rows are rewritten
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _launch(world.district, world.operator)[1] == 6
+    for root in (world.district, world.p1, world.p2):
+        _same(root)
+    assert OrgRollup.objects.get(organization_id=new[0].pk).ol_planning == 1
+    assert OrgRollup.objects.get(organization=world.district).ol_planning == 6

@@ -183,10 +183,11 @@ def test_personal_items_are_in_the_owners_task_list_and_my_page(world, client):
     assert client.get(reverse("rectification:item", args=[other.pk])).status_code == 404
 
 
-def test_OL_4_1_c_item_form_starts_from_the_measures_already_on_record(world, client):
+def test_OL_4_1_c_item_form_starts_from_what_is_already_on_record(world, client):
     """Found by the year-end walkthrough: the secretary retyped measures the records held —
     the 改进意见 given with a criticism, the 整改措施 of the team's 对照检查材料 against an
-    opinion (OL-2.5.d). The form now starts from them; a problem with none starts empty."""
+    opinion (OL-2.5.d) — and chose the branch itself as responsible for each of its problems.
+    The form now starts from them; a problem with nothing on record starts empty."""
     from meetings.choices import CriticismKind, OpinionChannel, SelfExamKind
     from meetings.models import Criticism, Opinion, SelfExamination
 
@@ -214,6 +215,11 @@ def test_OL_4_1_c_item_form_starts_from_the_measures_already_on_record(world, cl
         body = client.get(reverse("rectification:item_create", args=[problem.pk])).content.decode()
         return body.split('name="measures"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0].strip()
 
+    body = client.get(reverse("rectification:item_create", args=[bare.pk])).content.decode()
+    assert f'<option value="{world.b1.pk}" selected>' in body  # the organization answers for its own problem
+    personal = make_problem(meeting, scope=ProblemScope.PERSONAL, owner_member=world.member_member)
+    body = client.get(reverse("rectification:item_create", args=[personal.pk])).content.decode()
+    assert f'<option value="{world.member_member.pk}" selected>' in body and f'<option value="{world.b1.pk}" selected>' not in body
     assert measures(from_criticism) == "每季度一次周末活动"
     assert measures(from_opinion) == "每月10日前公布活动安排"
     assert measures(bare) == ""

@@ -83,6 +83,20 @@ def test_OL_4_2_b_each_problem_is_one_line_and_a_persons_problems_one_sentence(w
     assert any(line.endswith("：学习不够深入。") for line in lines), lines
 
 
+@pytest.mark.parametrize(("hours", "shown"), [(("8.0",), "共8小时"), (("6.5", "1.5"), "共8小时"), (("6", "1.5"), "共7.5小时")])
+def test_OL_4_2_b_study_hours_read_as_people_write_them(world, hours, shown):
+    """Found by the year-end walkthrough: the report said "共8.0小时"."""
+    from decimal import Decimal
+
+    from meetings.choices import StudyForm
+    from meetings.models import StudySession
+
+    meeting = make_meeting(world.b1, held_on=datetime.date(2026, 7, 1))
+    for h in hours:
+        StudySession.objects.create(meeting=meeting, form=StudyForm.CONCENTRATED, title="集中学习", date=datetime.date(2026, 6, 1), hours=Decimal(h))
+    assert shown in reports.draft_situation(meeting)["basic"]
+
+
 def test_DL_4_2_c_dl_report_has_plan_and_measures_heading(world):
     team, _ = make_leading_team(world.p1, size=2)
     meeting = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, leading_team=team)
@@ -143,6 +157,18 @@ def test_DL_4_1_b_every_team_member_needs_a_personal_item(world):
     report = report_services.report_for(meeting)
     finding = next(f for f in reports.package_findings(report) if f.rule_id == "report.personal_items")
     assert finding.clause_ids == ("DL-4.1.b",) and leaders[1].name in finding.message and leaders[0].name not in finding.message
+
+
+def test_OL_4_2_a_a_branch_under_a_general_branch_files_with_the_superior_that_has_the_reviewer(world):
+    """Found by the year-end walkthrough: the page said 报送上级党组织（幸福社区党总支） while the
+    街道党工委's reviewer received it. The package goes to the nearest superior with a reviewer."""
+    from organizations.choices import OrgKind, Sector
+    from tests.factories import make_org
+
+    general = make_org(world.p1, kind=OrgKind.GENERAL_BRANCH, name="幸福社区党总支")
+    branch = make_org(general, sector=Sector.COMMUNITY, has_committee=True, name="幸福社区第一党支部")
+    assert report_services.recipients(make_meeting(branch)) == [("", world.p1)]
+    assert report_services.recipients(make_meeting(world.b1)) == [("", world.p1)]
 
 
 def test_DL_4_2_a_filed_with_both_the_discipline_commission_and_the_organization_department(world, time_machine):
