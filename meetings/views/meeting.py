@@ -123,39 +123,6 @@ def next_actions(meeting, perms: frozenset, user) -> list[tuple[str, str]]:
     return out
 
 
-_WITH_BY: dict = {}
-
-
-def _with_by(model, meeting_pk: int, *order) -> list:
-    """`model.objects.filter(meeting=…).select_related("by").order_by(*order)` (StageChange,
-    GateOverride) from one query compiled once (`core.prepared`: the meeting page runs both on
-    every request), as the same instances with their `by` user cached."""
-    from django.contrib.auth import get_user_model
-
-    from core.prepared import Prepared
-
-    User = get_user_model()
-    own = [f.attname for f in model._meta.concrete_fields]
-    by = [f.attname for f in User._meta.concrete_fields]
-    prepared = _WITH_BY.get((model, order))
-    if prepared is None:
-
-        def build(meeting):
-            qs = model.objects.filter(meeting_id=meeting)
-            qs = qs.order_by(*order) if order else qs
-            return qs.values(*own, *(f"by__{c}" for c in by))
-
-        prepared = _WITH_BY[(model, order)] = Prepared(build, meeting=int)
-    out = []
-    field = model._meta.get_field("by")
-    for row in prepared.rows(meeting=meeting_pk):
-        obj = model.from_db("default", own, [row[c] for c in own])
-        user = User.from_db("default", by, [row[f"by__{c}"] for c in by]) if row["by__id"] is not None else None
-        field.set_cached_value(obj, user)
-        out.append(obj)
-    return out
-
-
 def _page_context(request, meeting, *, refused=None):
     today = timezone.localdate()
     perms = permission_set(request.user, meeting.organization)
@@ -172,8 +139,8 @@ def _page_context(request, meeting, *, refused=None):
         "next": next_actions(meeting, perms, request.user),
         "next_stage": lifecycle.NEXT_STAGE.get(meeting.stage),
         "refused": refused or [],
-        "history": _with_by(StageChange, meeting.pk),
-        "overrides": _with_by(GateOverride, meeting.pk, "at"),
+        "history": StageChange.objects.filter(meeting=meeting).select_related("by"),
+        "overrides": GateOverride.objects.filter(meeting=meeting).select_related("by").order_by("at"),
         "guidance": engine.guidance_for(meeting.kind, STAGE_STEP.get(meeting.stage, "plan"), rb),
     }
     if overseer:
