@@ -85,51 +85,6 @@ def _q(name: str, build, **kinds) -> Prepared:
     return prepared
 
 
-_RECORDS = ("organization", "campaign", "plan", "commentary", "closing")
-
-
-def _columns(model, prefix: str = "") -> list[str]:
-    return [f"{prefix}__{f.attname}" if prefix else f.attname for f in model._meta.concrete_fields]
-
-
-def _meeting_with_records(pk: int, Meeting, Reading, Observer):
-    """The meeting with its organization, campaign, plan, 讲评 and 表态 and the reading and observer
-    counts: what `select_related(...).annotate(...).get(pk=pk)` gives (every column, the related
-    instances cached on the meeting), from one precompiled query (`_q`), as model instances."""
-
-    def related(name):
-        return Meeting._meta.get_field(name)
-
-    def build(meeting):
-        names = _columns(Meeting)
-        for name in _RECORDS:
-            names += _columns(related(name).related_model, name)
-        return (
-            Meeting.objects.filter(pk=meeting)
-            .annotate(reading_n=_count(Reading.objects, "meeting"), observer_n=_count(Observer.objects, "sitting__meeting"))
-            .values(*names, "reading_n", "observer_n")
-        )
-
-    rows = _q("meeting", build, meeting=int).rows(meeting=pk)
-    if not rows:
-        raise Meeting.DoesNotExist("Meeting matching query does not exist.")
-    row = rows[0]
-    db = "default"
-    m = Meeting.from_db(db, _columns(Meeting), [row[c] for c in _columns(Meeting)])
-    m.reading_n, m.observer_n = row["reading_n"], row["observer_n"]
-    for name in _RECORDS:
-        field = related(name)
-        model = field.related_model
-        columns = _columns(model, name)
-        instance = None
-        if row[f"{name}__id"] is not None:
-            instance = model.from_db(db, _columns(model), [row[c] for c in columns])
-            if field.auto_created:  # a reverse one-to-one: its row knows the meeting, as select_related does
-                field.field.set_cached_value(instance, m)
-        field.set_cached_value(m, instance)
-    return m
-
-
 def _provided() -> frozenset[str]:
     return frozenset().union(*(PROVIDES.get(name, ()) for name in CONTRIBUTORS))
 
@@ -280,7 +235,11 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
 
     today = today or timezone.localdate()
     # One query for the meeting, its one-to-one records and two counts.
-    m = _meeting_with_records(meeting.pk, Meeting, Reading, Observer)
+    m = (
+        Meeting.objects.select_related("organization", "campaign", "plan", "commentary", "closing")
+        .annotate(reading_n=_count(Reading.objects, "meeting"), observer_n=_count(Observer.objects, "sitting__meeting"))
+        .get(pk=meeting.pk)
+    )
     provided = _provided()
     org = m.organization
     roster, users = _roster(m, today)
