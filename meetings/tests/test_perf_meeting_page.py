@@ -76,3 +76,24 @@ def test_builder_skips_self_exams_a_contributor_provides(world, django_assert_nu
     assert isinstance(snap.self_exams, tuple)
     sql = " ".join(q["sql"] for q in with_contributor.captured_queries)
     assert sql.count('FROM "meetings_review"') == 1  # the materials contributor's, not the builder's too
+
+
+def test_history_and_overrides_show_who_in_the_same_query_count(world, client):
+    """The page's stage changes and overrides (read through core.prepared with their user) show
+    the user, the system for an automatic move, and the override's reason; two more rows of each
+    cost no query."""
+    from meetings.models import GateOverride, StageChange
+
+    _last, meeting = _meeting(world)
+    client.force_login(world.secretary)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    StageChange.objects.create(meeting=meeting, from_stage="planning", to_stage="preparing", by=world.secretary, findings=[])
+    GateOverride.objects.create(meeting=meeting, rule_id="OL-2.1.c", reason="上级书面同意", by=world.secretary, role="reviewer")
+    client.get(url)
+    before = _count(client, url)
+    StageChange.objects.create(meeting=meeting, from_stage="preparing", to_stage="ready", by=None, findings=[])
+    GateOverride.objects.create(meeting=meeting, rule_id="OL-2.2.c", reason="已补学", by=world.reviewer, role="reviewer")
+    page = client.get(url).content.decode()
+    assert _count(client, url) == before
+    assert page.count(str(world.secretary)) >= 2 and "系统" in page and str(world.reviewer) in page
+    assert "上级书面同意" in page and "已补学" in page
