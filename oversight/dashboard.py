@@ -3,7 +3,6 @@ organization (the drill-down), and at a branch its meetings. No people are liste
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -109,34 +108,23 @@ def build(user, organization, *, source: str = "auto", today=None) -> dict:
 
 
 def export_xlsx(context: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The dashboard as the district's Excel sheet, through the documents app's one writer
+    (frozen header, widths, A4 landscape print setup)."""
+    from documents.excel import NUMBER, Column, rows_to_xlsx
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "督导看板"
     org = context["organization"]
-    ws.append([f"{org.name}督导看板（含下级组织）", f"统计日期 {context['as_of']:%Y-%m-%d}"])
-    ws["A1"].font = Font(bold=True)
-    head = ["党组织"]
-    head += [f"组织生活会·{label}" for label in context["stage_labels"]]
+    head = [f"组织生活会·{label}" for label in context["stage_labels"]]
     head += [f"民主生活会·{label}" for label in context["stage_labels"]]
     head += ["方案待审批", "材料待审核"] + [label for label, _, _ in context["overdue_labels"]]
     head += ["整改中", "整改逾期", "已销号", "报告逾期报送", "报告被退回"]
-    ws.append(head)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
     fields = [f"{p}_{s}" for p in ("ol", "dl") for s in STAGES]
     fields += ["plans_awaiting", "materials_awaiting", "overdue_plan_filing", "overdue_notice", "overdue_report", "overdue_circular"]
     fields += ["items_open", "items_overdue", "items_closed", "reports_late", "reports_returned"]
     rows = list(context["rows"])
     if context["own_row"] is not None:
         rows.insert(0, context["own_row"])
-    for row in rows:
-        name = row.organization.name + ("（本级）" if row is context["own_row"] else "")
-        ws.append([name, *[row.values[f] for f in fields]])
-    ws.append(["合计", *[context["totals"][f] for f in fields]])
-    ws.column_dimensions["A"].width = 30
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    lines = [[row.organization.name + ("（本级）" if row is context["own_row"] else ""), *[row.values[f] for f in fields]] for row in rows]
+    lines.append(["合计", *[context["totals"][f] for f in fields]])
+    columns = [Column("党组织", 30), *(Column(h, 10, NUMBER) for h in head)]
+    caption = f"{org.name}督导看板（含下级组织）  统计日期 {context['as_of']:%Y-%m-%d}"
+    return rows_to_xlsx("督导看板", columns, lines, caption=caption)

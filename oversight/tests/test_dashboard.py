@@ -145,6 +145,9 @@ def test_drill_down_and_export(world, client):
     ws = load_workbook(io.BytesIO(export.content)).active
     names = [row[0].value for row in ws.iter_rows(min_row=3)]
     assert names[-1] == "合计" and world.p1.name in names
+    # issue 9 item 3: header frozen, widths set, counts as numbers
+    assert ws.freeze_panes == "A3" and ws["A2"].value == "党组织" and ws.column_dimensions["A"].width >= 30
+    assert all(isinstance(c.value, int) for c in ws[ws.max_row][1:])
 
 
 @pytest.mark.parametrize("source", ["live", "rollup"])
