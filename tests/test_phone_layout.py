@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.browser import PHONE, assert_no_horizontal_scroll, small_tap_targets
+from tests.browser import PHONE, assert_no_horizontal_scroll, log_in, small_tap_targets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,11 +143,7 @@ def test_member_pages_on_a_phone(browser, live_server, artifacts):
     for username, todo in (("dangyuan", pages), ("shuji", committee)):
         context = browser.new_context(viewport=PHONE, locale="zh-CN")
         page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("form button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        log_in(page, live_server, username, PASSWORD)
         for name, url, form in todo:
             _check(page, name, url, form, artifacts, problems, live_server.url)
             if name == "material-mine" and "/materials/" in page.url:

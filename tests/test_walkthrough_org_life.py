@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import pytest
 from django.utils import timezone
 
-from tests.browser import DESKTOP, PHONE, Burden
+from tests.browser import DESKTOP, PHONE, Burden, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +25,7 @@ class Walk:
 
     def __init__(self, browser, live_server, artifacts):
         self.browser = browser
+        self.live_server = live_server
         self.url = live_server.url
         self.artifacts = artifacts
         self.pages = {}
@@ -35,11 +36,7 @@ class Walk:
         if username not in self.pages:
             context = self.browser.new_context(viewport=viewport, locale="zh-CN")
             page = context.new_page()
-            page.goto(f"{self.url}/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_load_state("networkidle")
+            log_in(page, self.live_server, username, PASSWORD)
             if "/accounts/otp/" in page.url:
                 self._second_factor(page, username)
             self.pages[username] = page
