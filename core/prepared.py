@@ -6,12 +6,15 @@ database. `Prepared` builds the queryset once with sentinel parameters, compiles
 where each parameter sits in the SQL's parameter list and which value converters the columns
 need, and afterwards only substitutes the values, executes and converts — same SQL, same rows,
 same Python values as the queryset would give (`values()` dicts, `values_list()` tuples or a flat
-list), through the same cursor wrapper (so query counting and logging see it).
+list), through the same cursor wrapper (so query counting and logging see it). A model queryset
+(with `select_related` and annotations) gives model instances through `objects()`, built as
+Django's `ModelIterable` builds them.
 
     OPINIONS = Prepared(lambda meeting: Opinion.objects.filter(meeting_id=meeting).values("id", "target"), meeting=int)
     rows = OPINIONS.rows(meeting=m.pk)
 
-Parameter kinds: `int` (ids, lengths), `str` (a plain value: a choice), `datetime.date`, and `"prefix"` (the value of a
+Parameter kinds: `int` (ids, lengths), `SMALL` (an int compared with a small-integer column, such
+as a year: the ORM refuses the far-off sentinel of `int` there), `str` (a plain value: a choice), `datetime.date`, and `"prefix"` (the value of a
 `__startswith` lookup; escaped for LIKE like the ORM does). The builder must use every parameter
 as a plain lookup value or `Value()`, nothing that changes the SQL's shape with the value (an
 `__in` list, `None`): those would be compiled once with the sentinel's shape.
@@ -25,10 +28,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.query import ModelIterable, get_related_populators
 
 _INT_SENTINEL = 7_340_210_000_000  # far beyond any id this app will see
 _DATE_SENTINEL = datetime.date(1901, 3, 1)
+_SMALL_SENTINEL = 32_611  # fits a PositiveSmallIntegerField; no year or order comes near it
 PREFIX = "prefix"
+SMALL = "small"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class _Compiled:
     names: tuple[str, ...]
     converters: tuple  # (column position, converter functions, expression)
     width: int | None  # columns to keep when the ORM added some for ordering
+    instances: tuple | None = None  # model querysets: (model, init_list, start, end, related populators, annotation columns)
 
 
 class Prepared:
@@ -46,8 +53,8 @@ class Prepared:
         """`kinds`: parameter name → kind. `unused_ok`: a parameter the built query may ignore
         (several queries built by one function, not all of them filtering on every value)."""
         for name, kind in kinds.items():
-            if kind not in (int, str, datetime.date, PREFIX):
-                raise ImproperlyConfigured(f"Prepared parameter {name!r}: kind must be int, str, datetime.date or 'prefix'")
+            if kind not in (int, SMALL, str, datetime.date, PREFIX):
+                raise ImproperlyConfigured(f"Prepared parameter {name!r}: kind must be int, SMALL, str, datetime.date or PREFIX")
         self.build = build
         self.kinds = kinds
         self.unused_ok = unused_ok
@@ -60,6 +67,8 @@ class Prepared:
         for i, (name, kind) in enumerate(self.kinds.items()):
             if kind is int:
                 out[name] = _INT_SENTINEL + i
+            elif kind == SMALL:
+                out[name] = _SMALL_SENTINEL + i
             elif kind is datetime.date:
                 out[name] = _DATE_SENTINEL + datetime.timedelta(days=i)
             elif kind is str:
@@ -86,25 +95,40 @@ class Prepared:
                     if isinstance(param, str) and sentinels[name] in param:
                         slots.append((pos, name, param))
                         seen.add(name)
-                elif kind is int and isinstance(param, int) and not isinstance(param, bool) and param == expected[name]:
+                elif kind in (int, SMALL) and isinstance(param, int) and not isinstance(param, bool) and param == expected[name]:
                     # the param may be a typed wrapper (psycopg's Int4 for Value() on PostgreSQL): keep its type
                     slots.append((pos, name, type(param)))
                     seen.add(name)
-                elif kind is not int and type(param) is type(expected[name]) and param == expected[name]:
+                elif kind not in (int, SMALL) and type(param) is type(expected[name]) and param == expected[name]:
                     slots.append((pos, name, None))
                     seen.add(name)
         if seen != set(self.kinds) and not self.unused_ok:
             raise ImproperlyConfigured(f"Prepared query does not use its parameters {sorted(set(self.kinds) - seen)}: {sql}")
-        if query.selected:
+        instances = None
+        if qs._iterable_class is ModelIterable:
+            if qs._known_related_objects or qs._prefetch_related_lookups:
+                raise ImproperlyConfigured("Prepared model querysets take select_related, not related managers or prefetch_related")
+            names, instances = (), self._instance_plan(compiler, alias)
+        elif query.selected:
             names = tuple(query.selected)  # the order of values() (Django ≥ 5.2), as ValuesIterable
         elif query.values_select or query.annotation_select or query.extra_select:
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
         else:
-            raise ImproperlyConfigured("Prepared takes values() or values_list() querysets only")
+            raise ImproperlyConfigured("Prepared takes values(), values_list() or plain model querysets")
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         converters = tuple((pos, fns, expr) for pos, (fns, expr) in compiler.get_converters(fields).items())
         width = compiler.col_count if compiler.has_extra_select else None
-        return _Compiled(sql, tuple(params), tuple(slots), names, converters, width)
+        return _Compiled(sql, tuple(params), tuple(slots), names, converters, width, instances)
+
+    @staticmethod
+    def _instance_plan(compiler, alias: str) -> tuple:
+        """What `ModelIterable.__iter__` derives from the compiler before its loop (Django 5.2)."""
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        init_list = tuple(f[0].target.attname for f in select[start:end])
+        populators = tuple(get_related_populators(klass_info, select, alias))
+        return (klass_info["model"], init_list, start, end, populators, tuple(compiler.annotation_col_map.items()))
 
     def compiled(self, using: str = DEFAULT_DB_ALIAS) -> _Compiled:
         hit = self._compiled.get(using)
@@ -114,15 +138,17 @@ class Prepared:
 
     # -- execution -----------------------------------------------------------------------
 
-    def _execute(self, using: str, values: dict) -> tuple[_Compiled, list]:
+    def _execute(self, using: str, values: dict, *, instances: bool = False) -> tuple[_Compiled, list]:
         c = self.compiled(using)
+        if (c.instances is not None) != instances:
+            raise ImproperlyConfigured("objects() is for model querysets, rows() / tuples() / flat() for values() querysets")
         connection = connections[using]
         params = list(c.params)
         if set(values) != set(self.kinds):
             raise TypeError(f"Prepared query takes {sorted(self.kinds)}, got {sorted(values)}")
         for pos, name, template in c.slots:
             kind, value = self.kinds[name], values[name]
-            if kind is int:
+            if kind in (int, SMALL):
                 params[pos] = template(int(value))  # int, or the wrapper type the ORM used
             elif kind is str:
                 params[pos] = str(value)
@@ -158,6 +184,21 @@ class Prepared:
         """Like `list(qs.values_list(...))`."""
         _, rows = self._execute(using, values)
         return [tuple(row) for row in rows]
+
+    def objects(self, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        """Like `list(qs)` for a model queryset: instances with their select_related rows and
+        annotations set."""
+        c, rows = self._execute(using, values, instances=True)
+        model, init_list, start, end, populators, annotations = c.instances
+        out = []
+        for row in rows:
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, pos in annotations:
+                setattr(obj, name, row[pos])
+            out.append(obj)
+        return out
 
     def flat(self, using: str = DEFAULT_DB_ALIAS, **values) -> list:
         """Like `list(qs.values_list(field, flat=True))`."""

@@ -235,11 +235,16 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
 
     today = today or timezone.localdate()
     # One query for the meeting, its one-to-one records and two counts.
-    m = (
-        Meeting.objects.select_related("organization", "campaign", "plan", "commentary", "closing")
+    found = _q(
+        "meeting",
+        lambda meeting: Meeting.objects.select_related("organization", "campaign", "plan", "commentary", "closing")
         .annotate(reading_n=_count(Reading.objects, "meeting"), observer_n=_count(Observer.objects, "sitting__meeting"))
-        .get(pk=meeting.pk)
-    )
+        .filter(pk=meeting),
+        meeting=int,
+    ).objects(meeting=meeting.pk)
+    if not found:
+        raise Meeting.DoesNotExist(f"meeting {meeting.pk}")
+    m = found[0]
     provided = _provided()
     org = m.organization
     roster, users = _roster(m, today)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Q
 
-from core.prepared import PREFIX, Prepared
+from core.prepared import PREFIX, SMALL, Prepared
 from meetings.models import Opinion, SelfExamination, StudySession
 from meetings.tests.factories_materials import make_material, make_meeting, make_opinion
 from organizations.models import Member, Organization, Position
@@ -87,4 +87,60 @@ def test_a_parameter_the_query_does_not_use_is_refused(world):
     with pytest.raises(ImproperlyConfigured):
         unused.rows(org=world.b1.pk, today=datetime.date(2026, 1, 1))
     with pytest.raises(ImproperlyConfigured):
-        Prepared(lambda org: Member.objects.filter(organization_id=org), org=int).rows(org=world.b1.pk)
+        Prepared(lambda org: Member.objects.filter(organization_id=org), org=int).rows(org=world.b1.pk)  # a model queryset: objects()
+
+
+def test_model_instances_with_select_related_and_annotations_equal_the_querysets(world, django_assert_num_queries):
+    """`objects()`: the instances `list(qs)` gives, their select_related rows (a forward FK, a null
+    FK, reverse one-to-ones present and absent) cached, annotations set; one query in all."""
+    from meetings.models import Commentary, Meeting, Reading
+
+    with_commentary, without = make_meeting(world.b1), make_meeting(world.b3)
+    Commentary.objects.create(meeting=with_commentary, author=make_member(world.p1, user=True).user, on_preparation="准备充分")
+    Reading.objects.create(meeting=with_commentary, title="必读篇目一")
+    Reading.objects.create(meeting=with_commentary, title="必读篇目二")
+
+    def build(meeting):
+        return (
+            Meeting.objects.select_related("organization", "campaign", "commentary", "closing")
+            .annotate(reading_n=Count("readings", distinct=True))
+            .filter(pk=meeting)
+        )
+
+    meetings = Prepared(build, meeting=int)
+    for meeting in (with_commentary, without):
+        expected = list(build(meeting.pk))
+        readings = Reading.objects.filter(meeting=meeting).count()
+        with django_assert_num_queries(1):
+            got = meetings.objects(meeting=meeting.pk)
+            assert [m.pk for m in got] == [m.pk for m in expected]
+            m, e = got[0], expected[0]
+            assert {f.attname: getattr(m, f.attname) for f in Meeting._meta.concrete_fields} == {
+                f.attname: getattr(e, f.attname) for f in Meeting._meta.concrete_fields
+            }
+            assert m.organization == e.organization and m.organization.path == e.organization.path
+            assert m.campaign is None and m.reading_n == e.reading_n == readings == (2 if meeting is with_commentary else 0)
+            assert not m._state.adding and m._state.db == "default"
+            if meeting is with_commentary:
+                assert m.commentary.on_preparation == "准备充分" and m.commentary.meeting is m
+            else:
+                with pytest.raises(Commentary.DoesNotExist):
+                    m.commentary
+    assert meetings.objects(meeting=0) == []
+    with pytest.raises(ImproperlyConfigured):
+        meetings.rows(meeting=without.pk)
+    with pytest.raises(ImproperlyConfigured):
+        Prepared(lambda org: Member.objects.filter(organization_id=org).values("id"), org=int).objects(org=world.b1.pk)
+
+
+def test_small_integer_parameters_for_year_columns(world):
+    """A year column is a small integer: the ORM compiles the far-off `int` sentinel to nothing on
+    PostgreSQL (out of range), so such parameters take the SMALL kind."""
+    from meetings.models import Meeting
+
+    this_year = make_meeting(world.b1)
+    make_meeting(world.b1, year=this_year.year - 1)
+    by_year = Prepared(lambda org, year: Meeting.objects.filter(organization_id=org, year=year).values_list("pk", flat=True), org=int, year=SMALL)
+    for year in (this_year.year, this_year.year - 1, 1999):
+        assert by_year.flat(org=world.b1.pk, year=year) == list(Meeting.objects.filter(organization_id=world.b1.pk, year=year).values_list("pk", flat=True))
+    assert by_year.flat(org=world.b1.pk, year=this_year.year) == [this_year.pk]

@@ -38,7 +38,7 @@ from accounts.permissions import Acting, has_perm, require
 from audit.services import record
 from core import hooks
 from core.errors import ConcurrentEditError, DomainError
-from core.prepared import Prepared
+from core.prepared import SMALL, Prepared
 from rulebook.snapshot import TEAM, MeetingSnapshot, OrgInfo, Person, SelfExamInfo
 
 from .. import similarity
@@ -505,12 +505,19 @@ def data_of(se: SelfExamination, addressed: tuple[int, ...], answered: frozenset
 
 def _last_year(meeting: Meeting, member_ids: set[int | None]):
     """Materials of the same organization and kind one year earlier (for the same authors)."""
-    q = Q(member_id__in=[m for m in member_ids if m is not None])
-    if None in member_ids:
-        q |= Q(member__isnull=True)
-    return SelfExamination.objects.filter(
-        q, meeting__organization_id=meeting.organization_id, meeting__kind=meeting.kind, meeting__year=meeting.year - 1
-    ).select_related("meeting")  # data_of reads se.meeting.kind: no query per material
+    found = _LAST_YEAR.objects(org=meeting.organization_id, kind=meeting.kind, year=meeting.year - 1)
+    return [se for se in found if se.member_id in member_ids]
+
+
+_MATERIALS = Prepared(lambda meeting: SelfExamination.objects.filter(meeting_id=meeting).select_related("member").order_by("member_id"), meeting=int)
+# A year's materials of one organization and kind: a branch's roster at most, filtered to this
+# year's authors in Python so that the SQL has one shape. data_of reads se.meeting.kind: joined.
+_LAST_YEAR = Prepared(
+    lambda org, kind, year: SelfExamination.objects.filter(meeting__organization_id=org, meeting__kind=kind, meeting__year=year).select_related("meeting"),
+    org=int,
+    kind=str,
+    year=SMALL,
+)
 
 
 # The fixed per-meeting reads of the assessment and the snapshot contribution, compiled to SQL once
@@ -545,7 +552,7 @@ class MeetingMaterials:
 
 
 def assess_meeting(meeting: Meeting) -> MeetingMaterials:
-    materials = list(SelfExamination.objects.filter(meeting=meeting).select_related("member").order_by("member_id"))
+    materials = _MATERIALS.objects(meeting=meeting.pk)
     for se in materials:
         se.meeting = meeting  # the caller's instance (and its organization), not a join per material
     opinions = _OPINIONS.tuples(meeting=meeting.pk)
