@@ -237,9 +237,11 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
     # One query for the meeting, its one-to-one records and two counts.
     found = _q(
         "meeting",
-        lambda meeting: Meeting.objects.select_related("organization", "campaign", "plan", "commentary", "closing")
-        .annotate(reading_n=_count(Reading.objects, "meeting"), observer_n=_count(Observer.objects, "sitting__meeting"))
-        .filter(pk=meeting),
+        lambda meeting: (
+            Meeting.objects.select_related("organization", "campaign", "plan", "commentary", "closing")
+            .annotate(reading_n=_count(Reading.objects, "meeting"), observer_n=_count(Observer.objects, "sitting__meeting"))
+            .filter(pk=meeting)
+        ),
         meeting=int,
     ).objects(meeting=meeting.pk)
     if not found:

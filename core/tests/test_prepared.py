@@ -125,7 +125,7 @@ def test_model_instances_with_select_related_and_annotations_equal_the_querysets
                 assert m.commentary.on_preparation == "准备充分" and m.commentary.meeting is m
             else:
                 with pytest.raises(Commentary.DoesNotExist):
-                    m.commentary
+                    _ = m.commentary
     assert meetings.objects(meeting=0) == []
     with pytest.raises(ImproperlyConfigured):
         meetings.rows(meeting=without.pk)
