@@ -28,7 +28,7 @@ def _queries():
     from django.db.models import Q
 
     from core.prepared import Prepared
-    from organizations.models import LeadingTeamMembership, Position
+    from organizations.models import LeadingTeamMembership, Member, Position
 
     from .models import RoleAssignment
 
@@ -43,6 +43,10 @@ def _queries():
         "positions": Prepared(
             lambda member: Position.objects.filter(member_id=member).values_list("kind", "organization_id", "organization__path", "started_on", "ended_on"),
             member=int,
+        ),
+        "member": Prepared(
+            lambda user: Member.objects.filter(user_id=user, is_active=True).select_related("organization").order_by("pk")[:1],
+            user=int,
         ),
         "seats": Prepared(
             lambda member: LeadingTeamMembership.objects.filter(member_id=member).values_list(
@@ -70,11 +74,11 @@ def load_grants(user) -> tuple[Grant, ...]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         user._grants_cache = ()
         return ()
-    from organizations.models import Member, PositionKind
+    from organizations.models import PositionKind
 
     today = timezone.localdate()
     grants = [Grant(role, org_id, path, office) for role, org_id, path, office in _q("assignments").tuples(user=user.pk, today=today)]
-    member = Member.objects.filter(user=user, is_active=True).select_related("organization").first()
+    member = _member(user)
     if not hasattr(user, "_member_cache"):
         user._member_cache = member  # the same row `member_of` reads: no second query per request
     if member is not None:
@@ -104,9 +108,10 @@ def roles_of(user) -> set[str]:
 def member_of(user):
     """The roster entry of this user, or None (cached)."""
     if not hasattr(user, "_member_cache"):
-        from organizations.models import Member
-
-        user._member_cache = (
-            Member.objects.filter(user=user, is_active=True).select_related("organization").first() if getattr(user, "is_authenticated", False) else None
-        )
+        user._member_cache = _member(user) if getattr(user, "is_authenticated", False) else None
     return user._member_cache
+
+
+def _member(user):
+    found = _q("member").objects(user=user.pk)
+    return found[0] if found else None

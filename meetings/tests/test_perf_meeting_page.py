@@ -97,3 +97,39 @@ def test_history_and_overrides_show_who_in_the_same_query_count(world, client):
     assert _count(client, url) == before
     assert page.count(str(world.secretary)) >= 2 and "系统" in page and str(world.reviewer) in page
     assert "上级书面同意" in page and "已补学" in page
+
+
+def test_get_meeting_answers_as_the_scoped_query_for_every_persona_and_permission(world, rf):
+    """`get_meeting` reads by key and checks `has_perm`; the answer (meeting or 404) must be the one
+    `get_visible_or_404` gives with the SQL of `scope_q`, for OWN, SUBTREE and BELOW scopes."""
+    from django.http import Http404
+
+    from accounts.scoping import get_visible_or_404
+    from meetings.models import Meeting
+    from meetings.views.meeting import get_meeting
+
+    meetings = [make_meeting(org) for org in (world.b1, world.b2, world.b3)] + [make_meeting(world.p1, kind="democratic_life")]
+    personas = ["secretary", "committee_member", "member", "outsider", "b3_secretary", "reviewer", "reviewer2", "inspector", "operator"]
+    agreed = seen = 0
+    for persona in personas:
+        user = getattr(world, persona)
+        for perm in ("meeting.view", "meeting.manage", "plan.approve"):
+            for meeting in meetings:
+                request = rf.get("/")
+                request.user = user
+                try:
+                    expected = get_visible_or_404(Meeting.objects.all(), user, perm, pk=meeting.pk).pk
+                except Http404:
+                    expected = None
+                try:
+                    got = get_meeting(request, meeting.pk, perm).pk
+                except Http404:
+                    got = None
+                assert got == expected, (persona, perm, meeting.organization.name)
+                agreed += 1
+                seen += expected is not None
+    assert seen and seen < agreed  # both answers occur
+    request = rf.get("/")
+    request.user = world.secretary
+    with pytest.raises(Http404):
+        get_meeting(request, 10**9)
