@@ -1,8 +1,9 @@
 """Navigation by role: apps register entries; the context processor shows those the user may use."""
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,13 @@ def items_for(user):
     from accounts.permissions import has_perm_anywhere
 
     return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        {"label": item.label, "url": _url(item.url_name, get_script_prefix()), "url_name": item.url_name}
         for item in NAV
         if item.perm is None or has_perm_anywhere(user, item.perm)
     ]
+
+
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, script_prefix: str) -> str:
+    """The entries take no arguments: reversed once per process (and prefix), not on every page."""
+    return reverse(url_name)

@@ -18,19 +18,19 @@ CONFIDENTIAL_CLAUSES = frozenset({"OL-2.4.f"})
 MAX_NAMES = 12
 
 
-class Shown:
-    """A finding plus what the viewer may see of whom it concerns (templates read the finding's
-    fields through it)."""
+class Shown(dict):
+    """A finding plus what the viewer may see of whom it concerns. A dict of the finding's fields
+    (readable as attributes too) because the template engine tries `obj[key]` before `getattr`:
+    on an object that first try raises, for each of a dozen fields of dozens of findings a page."""
 
     def __init__(self, finding: Finding, names: tuple[str, ...] = (), withheld: bool = False):
-        self.finding = finding
-        self.names = names
-        self.withheld = withheld
+        super().__init__(vars(finding), finding=finding, names=names, withheld=withheld)
 
     def __getattr__(self, name):
-        if name == "finding":  # not set yet (copying): no recursion
-            raise AttributeError(name)
-        return getattr(self.finding, name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def is_confidential(finding: Finding) -> bool:

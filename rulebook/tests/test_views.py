@@ -99,6 +99,10 @@ def test_partials_render_findings_timeline_and_guidance(world):
     html = render_to_string("rulebook/_findings.html", {"findings": engine.check(replace(snap, talks=()), rb), "rulebook": rb})
     assert "已豁免" in html and "提议，非本地制度原文" in html
     assert reverse("rulebook:detail", kwargs={"slug": rb.slug, "version": rb.version}) + "?kind=democratic_life#clause-DL-2.2.c" in html
+    without_rulebook = render_to_string("rulebook/_findings.html", {"findings": engine.check(replace(snap, talks=()), rb)})
+    assert "DL-2.2.c" in without_rulebook and "#clause-" not in without_rulebook  # the clauses named, not linked
+    ol = render_to_string("rulebook/_findings.html", {"findings": engine.check(replace(samples.org_life(stage="preparing"), talks=()), rb), "rulebook": rb})
+    assert "?kind=org_life#clause-OL-" in ol and "?kind=democratic_life" not in ol
     html = render_to_string("rulebook/_timeline.html", {"obligations": timeline.timeline(snap, rb), "ics_url": "/x.ics"})
     assert "方案报上级纪委和组织部门" in html and "2024年12月5日" in html and "/x.ics" in html
     html = render_to_string("rulebook/_guidance.html", {"guidance": engine.guidance_for("org_life", "criticism", rb)})
