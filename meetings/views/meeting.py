@@ -43,8 +43,10 @@ STAGE_STEP = {
 }
 
 
-# Every meeting page reads its meeting: compiled once (`core.prepared`).
+# Every meeting page reads these: compiled once (`core.prepared`).
 _MEETING = Prepared(lambda pk: Meeting.objects.select_related("organization", "campaign", "leading_team", "plan").filter(pk=pk), pk=int)
+_HISTORY = Prepared(lambda meeting: StageChange.objects.filter(meeting_id=meeting).select_related("by"), meeting=int)
+_OVERRIDES = Prepared(lambda meeting: GateOverride.objects.filter(meeting_id=meeting).select_related("by").order_by("at"), meeting=int)
 
 
 def get_meeting(request, pk, perm="meeting.view"):
@@ -150,8 +152,8 @@ def _page_context(request, meeting, *, refused=None):
         "next": next_actions(meeting, perms, request.user),
         "next_stage": lifecycle.NEXT_STAGE.get(meeting.stage),
         "refused": refused or [],
-        "history": StageChange.objects.filter(meeting=meeting).select_related("by"),
-        "overrides": GateOverride.objects.filter(meeting=meeting).select_related("by").order_by("at"),
+        "history": _HISTORY.objects(meeting=meeting.pk),
+        "overrides": _OVERRIDES.objects(meeting=meeting.pk),
         "guidance": engine.guidance_for(meeting.kind, STAGE_STEP.get(meeting.stage, "plan"), rb),
     }
     if overseer:
