@@ -19,7 +19,7 @@ from core.views import show_domain_error as show_error
 from core.views import view_permission
 from organizations.models import Organization
 from rulebook import engine
-from rulebook.timeline import timeline
+from rulebook.timeline import display_rows, timeline
 
 from .. import findings_display, lifecycle, steps
 from .. import snapshot as snapshots
@@ -169,7 +169,7 @@ def _page_context(request, meeting, *, refused=None):
                 "blockers": shown(blocking),
                 "other_findings": shown([f for f in found if f.rule_id not in blocking_ids]),
                 "refused": shown(ctx["refused"]),
-                "obligations": timeline(snap, rb),
+                "obligations": display_rows(timeline(snap, rb)),
             }
         )
         if "gate.override" in perms and meeting.stage != Stage.CLOSED:

@@ -112,3 +112,17 @@ def test_engine_and_timeline_agree_on_the_report_deadline():
     f = next(f for f in engine.check(snap, DISTRICT) if f.rule_id == "DL-4.2.a")
     o = _by_key(timeline(snap, DISTRICT))["report"]
     assert "2025年1月4日" in f.message and o.due == date(2025, 1, 4) and o.status == "overdue"
+
+
+def test_display_rows_carry_the_chinese_dates_and_labels_the_page_shows():
+    from rulebook.timeline import Obligation, display_rows
+
+    base = Obligation(key="plan.filing", title="方案报备", due=date(2026, 12, 5), status="overdue", clause_ids=("DL-2.2.c", "DL-2.2.d"), role="secretary")
+    late = replace(base, status="done", late=True, done_on=date(2026, 12, 9))
+    undated = replace(base, due=None, status="due", proposal=True)
+    rows = display_rows([base, late, undated])
+    assert [r["due"] for r in rows] == ["2026年12月5日", "2026年12月5日", "尽早"]
+    assert [r["status_label"] for r in rows] == ["已逾期", "已完成（逾期完成）", "待办"]
+    assert [r["badge"] for r in rows] == ["badge-red", "badge-green", "badge-amber"]
+    assert rows[1]["done_on"] == "12月9日" and rows[0]["done_on"] == ""
+    assert rows[0]["clauses"] == "DL-2.2.c、DL-2.2.d" and rows[0]["role"] == "党组织书记" and rows[2]["proposal"]

@@ -103,7 +103,7 @@ def test_partials_render_findings_timeline_and_guidance(world):
     assert "DL-2.2.c" in without_rulebook and "#clause-" not in without_rulebook  # the clauses named, not linked
     ol = render_to_string("rulebook/_findings.html", {"findings": engine.check(replace(samples.org_life(stage="preparing"), talks=()), rb), "rulebook": rb})
     assert "?kind=org_life#clause-OL-" in ol and "?kind=democratic_life" not in ol
-    html = render_to_string("rulebook/_timeline.html", {"obligations": timeline.timeline(snap, rb), "ics_url": "/x.ics"})
+    html = render_to_string("rulebook/_timeline.html", {"obligations": timeline.display_rows(timeline.timeline(snap, rb)), "ics_url": "/x.ics"})
     assert "方案报上级纪委和组织部门" in html and "2024年12月5日" in html and "/x.ics" in html
     html = render_to_string("rulebook/_guidance.html", {"guidance": engine.guidance_for("org_life", "criticism", rb)})
     assert "抹开面子" in html and "OL-3.1.g" in html
