@@ -47,6 +47,24 @@ def machine() -> dict:
     return facts
 
 
+def ensure_database(url: str) -> None:
+    """Create the benchmark database on a fresh PostgreSQL server (every module needs it, the first
+    one before any builds the dataset)."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres", password=parts.password, dbname="postgres", autocommit=True
+    ) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}", flush=True)
+
+
 def meets(figure: dict) -> bool | None:
     goal, op, value = figure.get("goal"), figure.get("goal_op"), figure.get("value")
     if figure.get("goal_on") == "ratio":
@@ -65,6 +83,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if args.db == "postgres":
         os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shh_bench")
+        ensure_database(os.environ["DATABASE_URL"])
     else:
         os.environ["DATABASE_URL"] = "sqlite:///" + str(ROOT / "var" / f"bench-{args.scale}.sqlite3")
     (ROOT / "var").mkdir(exist_ok=True)
