@@ -99,3 +99,10 @@ def status(due: date | None, done_on: date | None, today: date) -> str:
     if due is not None and today > due:
         return "overdue"
     return "due"
+
+
+def written(d: date | None, *, year: bool = True) -> str:
+    """A date as the messages and the timeline write it: 2026年12月5日 (or 12月5日); "" for none."""
+    if d is None:
+        return ""
+    return f"{d.year}年{d.month}月{d.day}日" if year else f"{d.month}月{d.day}日"

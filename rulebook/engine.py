@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from . import catalogue
+from . import catalogue, dates
 from .constants import PROPOSAL_LABEL, STAGES
 from .context import Context, Hit
 from .schema import LayerFile, RulebookError, RulebookFile, parse
@@ -455,7 +455,7 @@ class _Keep(dict):
 
 def _show(value: Any) -> str:
     if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return dates.written(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from . import dates
 from .checks import load_all
-from .constants import TEAM
+from .constants import ROLE_LABELS, TEAM
 from .context import Context
 from .engine import Rulebook
 from .snapshot import MeetingSnapshot
@@ -41,22 +41,14 @@ class Obligation:
         return STATUS_LABELS[self.status]
 
 
-def _cn_date(d: date | None, *, year: bool = True) -> str:
-    if d is None:
-        return ""
-    return f"{d.year}年{d.month}月{d.day}日" if year else f"{d.month}月{d.day}日"
-
-
 def display_rows(obligations: list[Obligation]) -> list[dict]:
     """The obligations as `rulebook/_timeline.html` shows them: plain dicts with the dates and
     labels already in Chinese (the meeting page lists a dozen; the template engine is slow at
     attribute lookups and date filters)."""
-    from .constants import ROLE_LABELS
-
     badges = {"done": "badge-green", "overdue": "badge-red"}
     return [
         {
-            "due": _cn_date(o.due) or "尽早",
+            "due": dates.written(o.due) or "尽早",
             "title": o.title,
             "status": o.status,
             "status_label": o.status_label + ("（逾期完成）" if o.late else ""),
@@ -64,7 +56,7 @@ def display_rows(obligations: list[Obligation]) -> list[dict]:
             "proposal": o.proposal,
             "role": ROLE_LABELS.get(o.role, o.role),
             "clauses": "、".join(o.clause_ids),
-            "done_on": _cn_date(o.done_on, year=False),
+            "done_on": dates.written(o.done_on, year=False),
         }
         for o in obligations
     ]
