@@ -81,14 +81,17 @@ class Acting:
     organization_id: int | None
 
 
-def granting(user, perm: str, organization) -> Grant | None:
-    """The grant that allows `perm` on `organization`, or None."""
-    roles = PERMISSIONS[perm]
-    for grant in load_grants(user):
+def _allowing(grants, roles: dict[str, Scope], org_id: int, org_path: str) -> Grant | None:
+    for grant in grants:
         scope = roles.get(grant.role)
-        if scope is not None and _covers(grant, scope, organization.pk, organization.path):
+        if scope is not None and _covers(grant, scope, org_id, org_path):
             return grant
     return None
+
+
+def granting(user, perm: str, organization) -> Grant | None:
+    """The grant that allows `perm` on `organization`, or None."""
+    return _allowing(load_grants(user), PERMISSIONS[perm], organization.pk, organization.path)
 
 
 def has_perm(user, perm: str, organization) -> bool:
@@ -136,7 +139,4 @@ def permission_set(user, organization) -> frozenset[str]:
     """Every permission `user` holds on `organization`, precomputed for templates (the grants read
     once: `user` is often the request's lazy proxy, slow to reach for each of ~150 codes)."""
     grants = load_grants(user)
-    org_id, path = organization.pk, organization.path
-    return frozenset(
-        code for code, roles in PERMISSIONS.items() if any((scope := roles.get(g.role)) is not None and _covers(g, scope, org_id, path) for g in grants)
-    )
+    return frozenset(code for code, roles in PERMISSIONS.items() if _allowing(grants, roles, organization.pk, organization.path))
