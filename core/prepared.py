@@ -22,8 +22,10 @@ as a plain lookup value or `Value()`, nothing that changes the SQL's shape with 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,6 +37,8 @@ _DATE_SENTINEL = datetime.date(1901, 3, 1)
 _SMALL_SENTINEL = 32_611  # fits a PositiveSmallIntegerField; no year or order comes near it
 PREFIX = "prefix"
 SMALL = "small"
+# Rows fetched ahead by `together`: (id of the Prepared, alias, parameter values) → raw rows.
+_FETCHED: ContextVar[dict | None] = ContextVar("prepared_fetched", default=None)
 
 
 @dataclass(frozen=True)
@@ -138,10 +142,8 @@ class Prepared:
 
     # -- execution -----------------------------------------------------------------------
 
-    def _execute(self, using: str, values: dict, *, instances: bool = False) -> tuple[_Compiled, list]:
+    def _bind(self, using: str, values: dict) -> tuple[_Compiled, list]:
         c = self.compiled(using)
-        if (c.instances is not None) != instances:
-            raise ImproperlyConfigured("objects() is for model querysets, rows() / tuples() / flat() for values() querysets")
         connection = connections[using]
         params = list(c.params)
         if set(values) != set(self.kinds):
@@ -156,9 +158,24 @@ class Prepared:
                 params[pos] = connection.ops.adapt_datefield_value(value)
             else:
                 params[pos] = template.replace(self._sentinels()[name], connection.ops.prep_for_like_query(value))
-        with connection.cursor() as cursor:
-            cursor.execute(c.sql, params)
-            rows = cursor.fetchall()
+        return c, params
+
+    def _execute(self, using: str, values: dict, *, instances: bool = False) -> tuple[_Compiled, list]:
+        c = self.compiled(using)
+        if (c.instances is not None) != instances:
+            raise ImproperlyConfigured("objects() is for model querysets, rows() / tuples() / flat() for values() querysets")
+        fetched = _FETCHED.get()
+        rows = fetched.pop(_key(self, using, values), None) if fetched else None
+        if rows is None:
+            c, params = self._bind(using, values)
+            with connections[using].cursor() as cursor:
+                cursor.execute(c.sql, params)
+                rows = cursor.fetchall()
+        return c, self._convert(c, using, rows)
+
+    @staticmethod
+    def _convert(c: _Compiled, using: str, rows: list) -> list:
+        connection = connections[using]
         if c.width is not None:
             rows = [row[: c.width] for row in rows]
         if c.converters:
@@ -172,7 +189,7 @@ class Prepared:
                     row[pos] = value
                 converted.append(row)
             rows = converted
-        return c, rows
+        return rows
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[dict]:
         """Like `list(qs.values(...))`."""
@@ -204,3 +221,36 @@ class Prepared:
         """Like `list(qs.values_list(field, flat=True))`."""
         _, rows = self._execute(using, values)
         return [row[0] for row in rows]
+
+
+def _key(prepared: Prepared, using: str, values: dict) -> tuple:
+    return (id(prepared), using, tuple(sorted(values.items())))
+
+
+@contextlib.contextmanager
+def together(reads: Iterable[tuple[Prepared, dict]], using: str = DEFAULT_DB_ALIAS):
+    """Inside the block, the calls of `reads` (each a prepared query and its parameter values)
+    are answered from rows fetched on entry. On PostgreSQL the statements go to the server joined
+    in one round trip (psycopg's client-side binding takes several statements; their results are
+    walked with `nextset`): a page of twenty small reads then pays the client's and the server's
+    per-statement cost once. Elsewhere (SQLite runs in-process) nothing is fetched ahead and each
+    call runs as usual. Each fetched result answers one call; a call not fetched runs as usual."""
+    connection = connections[using]
+    reads = [(p, v) for p, v in reads]
+    if connection.vendor != "postgresql" or len(reads) < 2:
+        yield
+        return
+    bound = [p._bind(using, v) for p, v in reads]
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(c.sql for c, _ in bound), [x for _, params in bound for x in params])
+        results = []
+        for i in range(len(bound)):
+            if i:
+                cursor.nextset()
+            results.append(cursor.fetchall())
+    fetched = {_key(p, using, v): rows for (p, v), rows in zip(reads, results, strict=True)}
+    token = _FETCHED.set(fetched)
+    try:
+        yield
+    finally:
+        _FETCHED.reset(token)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Q
 
-from core.prepared import PREFIX, SMALL, Prepared
+from core.prepared import PREFIX, SMALL, Prepared, together
 from meetings.models import Opinion, SelfExamination, StudySession
 from meetings.tests.factories_materials import make_material, make_meeting, make_opinion
 from organizations.models import Member, Organization, Position
@@ -144,3 +144,36 @@ def test_small_integer_parameters_for_year_columns(world):
     for year in (this_year.year, this_year.year - 1, 1999):
         assert by_year.flat(org=world.b1.pk, year=year) == list(Meeting.objects.filter(organization_id=world.b1.pk, year=year).values_list("pk", flat=True))
     assert by_year.flat(org=world.b1.pk, year=this_year.year) == [this_year.pk]
+
+
+def test_together_answers_each_read_as_alone_in_one_round_trip_on_postgresql(world, django_assert_num_queries):
+    """`together` fetches several reads at once on PostgreSQL (joined statements, `nextset`) and
+    answers each call from them: same rows, same Python values (dates, decimals, JSON, model
+    instances), each result used once; SQLite runs each read as usual."""
+    from django.db import connection
+
+    first = make_meeting(world.b1)
+    member = make_member(world.b1, name="王党员")
+    make_opinion(first, member=member)
+    make_material(first, member)
+    StudySession.objects.create(meeting=first, form="concentrated", title="集中学习", date=datetime.date(2026, 3, 2), hours=Decimal("2.5"))
+    opinions = Prepared(_opinions, meeting=int)
+    sessions = Prepared(lambda meeting: StudySession.objects.filter(meeting_id=meeting).values("id", "date", "hours"), meeting=int)
+    materials = Prepared(lambda meeting: SelfExamination.objects.filter(meeting_id=meeting).select_related("member"), meeting=int)
+    empty = Prepared(lambda meeting: StudySession.objects.filter(meeting_id=meeting).values("id"), meeting=int)
+    alone = (opinions.rows(meeting=first.pk), sessions.tuples(meeting=first.pk), materials.objects(meeting=first.pk), empty.flat(meeting=10**9))
+    reads = [(opinions, {"meeting": first.pk}), (sessions, {"meeting": first.pk}), (materials, {"meeting": first.pk}), (empty, {"meeting": 10**9})]
+    batched = connection.vendor == "postgresql"
+    with django_assert_num_queries(1 if batched else 4):
+        with together(reads):
+            got = (opinions.rows(meeting=first.pk), sessions.tuples(meeting=first.pk), materials.objects(meeting=first.pk), empty.flat(meeting=10**9))
+    assert got[0] == alone[0] and got[1] == alone[1] and got[3] == [] and got[1][0][2] == Decimal("2.5")
+    assert [(m.pk, m.member.name, m.problems) for m in got[2]] == [(m.pk, m.member.name, m.problems) for m in alone[2]]
+    # PostgreSQL: the batch, then the second call (each fetched result answers one call), the call
+    # with another value and the call after the block; SQLite: the four calls.
+    with django_assert_num_queries(4):
+        with together(reads):
+            sessions.tuples(meeting=first.pk)
+            assert sessions.tuples(meeting=first.pk) == alone[1]
+            sessions.tuples(meeting=first.pk + 1)
+        assert opinions.rows(meeting=first.pk) == alone[0]  # outside the block: read again
