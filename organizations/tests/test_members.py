@@ -179,3 +179,32 @@ def test_valid_id_factory_makes_unique_valid_numbers():
     numbers = {valid_id_number() for _ in range(50)}
     assert len(numbers) == 50 and all(idnumber.validate(n) for n in numbers)
     assert make_position  # imported for readers: positions are created with the factory
+
+
+def test_grants_come_from_assignments_roster_positions_and_seats_in_one_read(world, django_assert_max_num_queries):
+    """`load_grants` reads role assignments, positions and leading-team seats as one union (one
+    more read for the roster entry): each current one grants its role, ended and future ones do
+    not."""
+    from accounts.grants import Grant, forget_grants, load_grants
+    from accounts.models import RoleAssignment
+    from tests.factories import make_leading_team
+
+    team, leaders = make_leading_team(world.p2, size=2)
+    user, today = leaders[1].user, datetime.date.today()
+    member = leaders[1]
+    make_position(world.b1, member, PositionKind.COMMITTEE_MEMBER)  # current, in another branch
+    Position.objects.create(
+        organization=world.b3, member=member, kind=PositionKind.SECRETARY, started_on=datetime.date(2020, 1, 1), ended_on=today - datetime.timedelta(days=1)
+    )
+    RoleAssignment.objects.create(user=user, role="reviewer", organization=world.p1, office="", started_on=datetime.date(2020, 1, 1))
+    RoleAssignment.objects.create(user=user, role="inspector", organization=world.p1, started_on=today + datetime.timedelta(days=1))
+    forget_grants(user)
+    with django_assert_max_num_queries(2):
+        grants = load_grants(user)
+    assert set(grants) == {
+        Grant("reviewer", world.p1.pk, world.p1.path),
+        Grant("member", member.organization.pk, member.organization.path, source="roster"),
+        Grant("committee_member", world.b1.pk, world.b1.path, source="position"),
+        Grant("leader", world.p2.pk, world.p2.path, source="team"),
+    }
+    assert grants[0].source == "assignment" and grants[1].source == "roster"
