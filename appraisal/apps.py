@@ -23,7 +23,7 @@ class AppraisalConfig(AppConfig):
         if register is not None:
             from .snapshot import contribute
 
-            register("appraisal", contribute)
+            register("appraisal", contribute, with_meeting=("appraisal",))
 
 
 def _is_year_end(meeting) -> bool:

@@ -5,29 +5,20 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from core.prepared import Prepared
+from meetings.snapshot import record_of
 from rulebook.snapshot import AppraisalInfo
 
 from .choices import Grade, RatingStatus
 
 
-def _appraisal(meeting):
-    from .models import Appraisal
+def contribute(meeting, today=None, snapshot=None) -> dict:
+    """`{"appraisal": AppraisalInfo | None}` in at most two queries (none for most meetings: the
+    snapshot's `load` reads the appraisal with the meeting, `with_meeting`)."""
+    from .models import Appraisee, SelfAssessment
 
-    return Appraisal.objects.filter(meeting_id=meeting).order_by("pk").values("pk", "voting_status", "eligible_voters", "ballots_cast", "quorum_met")[:1]
-
-
-_APPRAISAL = Prepared(_appraisal, meeting=int)
-
-
-def contribute(meeting, today=None) -> dict:
-    """`{"appraisal": AppraisalInfo | None}` in at most three queries."""
-    from .models import Appraisal, Appraisee, SelfAssessment
-
-    row = next(iter(_APPRAISAL.rows(meeting=meeting.pk)), None)
-    if row is None:  # most meetings: one precompiled query (`core.prepared`), on every meeting page
+    appraisal = record_of(meeting, "appraisal")
+    if appraisal is None:  # most meetings
         return {"appraisal": None}
-    appraisal = Appraisal(**row)
     done = SelfAssessment.objects.filter(appraisal=appraisal, submitted_at__isnull=False).count()
     counts = Appraisee.objects.filter(appraisal=appraisal).aggregate(
         appraised=Count("pk"),

@@ -4,8 +4,13 @@ only, no per-row queries). Apps owning part of the snapshot register a contribut
 
     register_contributor("rectification", contribute)   # or register_contributor(contribute)
 
-A contributor is `fn(meeting, today=None) -> dict` of MeetingSnapshot field values; it runs after
-the meetings part and its values replace the builder's.
+A contributor is `fn(meeting, today=None, snapshot=None) -> dict` of MeetingSnapshot field values;
+it runs after the meetings part (`snapshot` is the builder's snapshot so far) and its values
+replace the builder's. `with_meeting` names reverse one-to-one records of the meeting (another
+app's, such as `report`) that `load` reads in the meeting's own query, so the contributor finds
+them cached on the meeting instead of reading them itself; `reads` names its `core.prepared`
+reads whose parameters are among the builder's (meeting, org, kind, today…), fetched with the
+builder's own in one round trip.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.prepared import Prepared
+from core.prepared import Prepared, together
 from rulebook import dates
 from rulebook.constants import FLEXIBLE_MODES, FLOW_MODE, TEAM
 from rulebook.snapshot import (
@@ -53,22 +58,29 @@ Contributor = Callable[..., dict]
 CONTRIBUTORS: dict[str, Contributor] = {}
 # Snapshot fields a contributor declares it fills whole: the builder skips its own queries for them.
 PROVIDES: dict[str, frozenset[str]] = {}
+# Reverse one-to-one records a contributor wants read with the meeting (`load`).
+WITH_MEETING: dict[str, tuple[str, ...]] = {}
+# A contributor's prepared reads that take only the builder's known parameters (`_ahead`).
+READS: dict[str, tuple[Prepared, ...]] = {}
 
 # Modes that cover a member who could not attend in person (OL-1.3.d/e).
 COVERING_MODES = frozenset(FLEXIBLE_MODES) | {FLOW_MODE}
 
 
-def register_contributor(name_or_fn, fn: Contributor | None = None, *, provides=()) -> Contributor:
-    """Register `fn(meeting, today=None) -> dict`. Accepts `(name, fn)` or `(fn)`; registering
-    the same name again replaces it (idempotent across app reloads). `provides` names snapshot
-    fields the contributor always returns in full (its value replaces the builder's), so the
-    builder does not query for them."""
+def register_contributor(name_or_fn, fn: Contributor | None = None, *, provides=(), with_meeting=(), reads=()) -> Contributor:
+    """Register `fn(meeting, today=None, snapshot=None) -> dict`. Accepts `(name, fn)` or `(fn)`;
+    registering the same name again replaces it (idempotent across app reloads). `provides` names
+    snapshot fields the contributor always returns in full (its value replaces the builder's), so
+    the builder does not query for them; `with_meeting` and `reads` as in the module's docstring."""
     if fn is None:
         fn, name = name_or_fn, f"{name_or_fn.__module__}.{name_or_fn.__qualname__}"
     else:
         name = name_or_fn
     CONTRIBUTORS[name] = fn
     PROVIDES[name] = frozenset(provides)
+    WITH_MEETING[name] = tuple(with_meeting)
+    READS[name] = tuple(reads)
+    _PREPARED.pop("meeting", None)  # compiled again with the new records on the next `load`
     return fn
 
 
@@ -122,7 +134,7 @@ def _text(v) -> bool:
 
 
 def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
-    """The people of the meeting and a map user id → person key. Two queries."""
+    """The people of the meeting and a map user id → person key. One query (two for a leading team)."""
     from organizations.choices import PositionKind
     from organizations.models import LeadingTeamMembership, Member, Position, overseen_heads
 
@@ -172,29 +184,33 @@ def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
                 )
             )
         return tuple(people), users
-    offices: dict[int, set[str]] = defaultdict(set)
-    positions = _q(
-        "positions",
-        lambda org, today: Position.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), organization_id=org, started_on__lte=today).values_list(
-            "member_id", "kind"
+
+    def office(today, org, **kind):
+        """Whether the member holds a current position (of `kind`) in the branch (OL-1.1)."""
+        current = Position.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today, organization_id=org, **kind)
+        return Exists(current.filter(member_id=OuterRef("pk")))
+
+    members = _q(
+        "members",
+        lambda org, today: (
+            Member.objects.filter(organization_id=org, is_active=True)
+            .annotate(is_secretary=office(today, org, kind=PositionKind.SECRETARY), is_committee=office(today, org))
+            .order_by("name", "pk")
+            .values(*member_fields, "is_secretary", "is_committee")
         ),
         org=int,
         today=date,
     )
-    for member_id, kind in positions.tuples(org=meeting.organization_id, today=today):
-        offices[member_id].add(kind)
-    members = _q("members", lambda org: Member.objects.filter(organization_id=org, is_active=True).order_by("name", "pk").values(*member_fields), org=int)
-    for r in members.rows(org=meeting.organization_id):
+    for r in members.rows(org=meeting.organization_id, today=today):
         k = key(r["id"])
         if r["user_id"]:
             users[r["user_id"]] = k
-        held = offices.get(r["id"], set())
         people.append(
             Person(
                 key=k,
                 name=r["name"],
-                is_secretary=PositionKind.SECRETARY in held,
-                is_committee=bool(held),
+                is_secretary=r["is_secretary"],
+                is_committee=r["is_committee"],
                 is_probationary=r["is_probationary"],
                 is_leading_cadre=r["is_leading_cadre"],
                 is_elderly_or_infirm=r["is_elderly_or_infirm"],
@@ -208,9 +224,93 @@ def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
 
 # -- the builder ----------------------------------------------------------------------------
 
+# Set on a meeting read by `load`: `build` takes it as is instead of reading it again.
+LOADED = "_snapshot_loaded"
+
+
+def _latest_summary(column: str):
+    from .models import OpinionSummary
+
+    return Subquery(OpinionSummary.objects.filter(meeting_id=OuterRef("pk")).order_by("-number").values(column)[:1])
+
+
+def record_of(meeting, name: str):
+    """The meeting's reverse one-to-one record `name` (a contributor's `with_meeting`), or None:
+    as `load` read it with the meeting, else read now (a caller's instance may hold a stale copy)."""
+    if getattr(meeting, LOADED, False):
+        return _one(meeting, name)
+    rel = meeting._meta.get_field(name)
+    return rel.related_model.objects.filter(**{rel.field.name: meeting.pk}).first()
+
+
+def load(pk: int):
+    """The meeting as `build` reads it, or None: with its organization, campaign, leading team and
+    one-to-one records (plan, 点评, 表态, and the contributors' `with_meeting`), the reading and
+    observer counts and the latest opinion summary, in one query. The meeting page reads its
+    meeting this way, so the snapshot does not read it a second time."""
+    from .models import Meeting, Observer, Reading
+
+    found = _q(
+        "meeting",
+        lambda meeting: (
+            Meeting.objects.select_related(
+                "organization", "campaign", "leading_team", "plan", "commentary", "closing", *sorted({r for rs in WITH_MEETING.values() for r in rs})
+            )
+            .annotate(
+                reading_n=_count(Reading.objects, "meeting"),
+                observer_n=_count(Observer.objects, "sitting__meeting"),
+                summary_pk=_latest_summary("pk"),
+                summary_frozen_at=_latest_summary("frozen_at"),
+                summary_none_received=_latest_summary("none_received"),
+            )
+            .filter(pk=meeting)
+        ),
+        meeting=int,
+    ).objects(meeting=pk)
+    if not found:
+        return None
+    setattr(found[0], LOADED, True)
+    return found[0]
+
 
 def build(meeting, today: date | None = None) -> MeetingSnapshot:
-    """The snapshot of `meeting` (a fixed number of queries, then the contributors)."""
+    """The snapshot of `meeting` (a fixed number of queries, then the contributors). A meeting
+    from `load` is used as read; any other instance is read again, so a caller's stale or locked
+    copy never feeds the rules."""
+    from .models import Meeting
+
+    today = today or timezone.localdate()
+    m = meeting if getattr(meeting, LOADED, False) else load(meeting.pk)
+    if m is None:
+        raise Meeting.DoesNotExist(f"meeting {meeting.pk}")
+    with together(_ahead(m, today)):
+        return _assemble(m, today)
+
+
+def _ahead(m, today: date) -> list[tuple[Prepared, dict]]:
+    """The builder's reads whose parameters are known before it starts (all but the meeting's
+    own), to run in one round trip (`core.prepared.together`). The first build of a process
+    compiles them one by one; the next ones find them here. A read not needed this time (a
+    leading team's roster for a branch meeting) is simply not fetched: its parameter is None."""
+    plan = _one(m, "plan")
+    known = {
+        "meeting": m.pk,
+        "org": m.organization_id,
+        "kind": m.kind,
+        "last_year": m.year - 1,
+        "today": today,
+        "team": m.leading_team_id,
+        "plan": plan.pk if plan else None,
+    }
+    ahead = []
+    candidates = [p for name, p in _PREPARED.items() if name != "meeting"] + [p for reads in READS.values() for p in reads]
+    for prepared in candidates:
+        if all(known.get(k) is not None for k in prepared.kinds):
+            ahead.append((prepared, {k: known[k] for k in prepared.kinds}))
+    return ahead
+
+
+def _assemble(m, today: date) -> MeetingSnapshot:
     from .models import (
         AgendaItem,
         Attendance,
@@ -218,12 +318,9 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         Feedback,
         GateOverride,
         Meeting,
-        Observer,
         Opinion,
-        OpinionSummary,
         PlanFiling,
         PublicNotice,
-        Reading,
         Review,
         SelfExamination,
         Sitting,
@@ -233,20 +330,6 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         TalkFlag,
     )
 
-    today = today or timezone.localdate()
-    # One query for the meeting, its one-to-one records and two counts.
-    found = _q(
-        "meeting",
-        lambda meeting: (
-            Meeting.objects.select_related("organization", "campaign", "plan", "commentary", "closing")
-            .annotate(reading_n=_count(Reading.objects, "meeting"), observer_n=_count(Observer.objects, "sitting__meeting"))
-            .filter(pk=meeting)
-        ),
-        meeting=int,
-    ).objects(meeting=meeting.pk)
-    if not found:
-        raise Meeting.DoesNotExist(f"meeting {meeting.pk}")
-    m = found[0]
     provided = _provided()
     org = m.organization
     roster, users = _roster(m, today)
@@ -372,20 +455,9 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         for o in opinion_rows
     )
     answered_opinions = {o.id for o in opinions if o.answered}
-    summary_row = next(
-        iter(
-            _q(
-                "summary",
-                lambda meeting: OpinionSummary.objects.filter(meeting_id=meeting).order_by("-number").values("frozen_at", "none_received")[:1],
-                meeting=int,
-            ).rows(meeting=m.pk)
-        ),
-        None,
-    )
     summary = None
-    if summary_row is not None:
-        none = summary_row["none_received"] or []
-        summary = SummaryInfo(frozen_on=_day(summary_row["frozen_at"]), none_received_for=frozenset(_person_ref(x) for x in none))
+    if m.summary_pk is not None:  # the latest 征求意见汇总, read with the meeting
+        summary = SummaryInfo(frozen_on=_day(m.summary_frozen_at), none_received_for=frozenset(_person_ref(x) for x in m.summary_none_received or []))
 
     feedback = tuple(
         FeedbackInfo(
@@ -600,7 +672,7 @@ def build(meeting, today: date | None = None) -> MeetingSnapshot:
         overrides=overrides,
     )
     for contribute in list(CONTRIBUTORS.values()):
-        values = contribute(m, today=today) or {}
+        values = contribute(m, today=today, snapshot=snap) or {}
         for name, value in values.items():
             setattr(snap, name, value)
     return snap

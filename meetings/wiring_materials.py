@@ -108,12 +108,9 @@ def _register_snapshot() -> None:
     register = getattr(snapshot, "register_contributor", None)
     if register is None:
         return
-    from .services.materials import contribute
+    from .services.materials import SNAPSHOT_READS, contribute
 
-    try:
-        register("materials", contribute, provides=("self_exams",))
-    except TypeError:
-        register(contribute)
+    register("materials", contribute, provides=("self_exams",), reads=SNAPSHOT_READS)
 
 
 _register_snapshot()

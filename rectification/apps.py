@@ -22,9 +22,9 @@ class RectificationConfig(AppConfig):
             snapshot = None
         register = getattr(snapshot, "register_contributor", None)
         if register is not None:
-            from .snapshot import contribute
+            from .snapshot import contribute, reads
 
-            register("rectification", contribute)
+            register("rectification", contribute, with_meeting=("report", "circular"), reads=reads())
 
 
 AUDIT_ACTIONS = {

@@ -29,7 +29,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -503,20 +503,26 @@ def data_of(se: SelfExamination, addressed: tuple[int, ...], answered: frozenset
     )
 
 
-def _last_year(meeting: Meeting, member_ids: set[int | None]):
-    """Materials of the same organization and kind one year earlier (for the same authors)."""
-    found = _LAST_YEAR.objects(org=meeting.organization_id, kind=meeting.kind, year=meeting.year - 1)
-    return [se for se in found if se.member_id in member_ids]
+def _frozen_number():
+    """The number of the material's latest frozen version (None when none was frozen)."""
+    versions = SelfExaminationVersion.objects.filter(self_examination_id=OuterRef("pk")).order_by("-number")
+    return Subquery(versions.values("number")[:1])
 
 
-_MATERIALS = Prepared(lambda meeting: SelfExamination.objects.filter(meeting_id=meeting).select_related("member").order_by("member_id"), meeting=int)
-# A year's materials of one organization and kind: a branch's roster at most, filtered to this
-# year's authors in Python so that the SQL has one shape. data_of reads se.meeting.kind: joined.
-_LAST_YEAR = Prepared(
-    lambda org, kind, year: SelfExamination.objects.filter(meeting__organization_id=org, meeting__kind=kind, meeting__year=year).select_related("meeting"),
+# The meeting's materials and those of the same organization and kind one year earlier (kept for
+# this year's authors in Python, so that the SQL has one shape), in one read; data_of reads
+# se.meeting.kind of last year's: joined.
+_MATERIALS = Prepared(
+    lambda meeting, org, kind, last_year: (
+        SelfExamination.objects.filter(meeting_id__in=Meeting.objects.filter(Q(pk=meeting) | Q(organization_id=org, kind=kind, year=last_year)).values("pk"))
+        .select_related("member", "meeting")
+        .annotate(frozen_number=_frozen_number())
+        .order_by("member_id", "pk")
+    ),
+    meeting=int,
     org=int,
     kind=str,
-    year=SMALL,
+    last_year=SMALL,
 )
 
 
@@ -536,10 +542,10 @@ _REVIEWS = Prepared(
     lambda meeting: Review.objects.filter(self_examination__meeting_id=meeting).values_list("self_examination_id", "version_number", "level", "decision"),
     meeting=int,
 )
-_VERSIONS = Prepared(
-    lambda meeting: SelfExaminationVersion.objects.filter(self_examination__meeting_id=meeting).values_list("self_examination_id", "number"),
-    meeting=int,
-)
+
+
+# Fetched with the snapshot builder's reads when the meeting page checks the rules.
+SNAPSHOT_READS = (_MATERIALS, _OPINIONS, _ANSWERED, _REVIEWS)
 
 
 @dataclass
@@ -552,9 +558,13 @@ class MeetingMaterials:
 
 
 def assess_meeting(meeting: Meeting) -> MeetingMaterials:
-    materials = _MATERIALS.objects(meeting=meeting.pk)
-    for se in materials:
-        se.meeting = meeting  # the caller's instance (and its organization), not a join per material
+    materials, earlier = [], []
+    for se in _MATERIALS.objects(meeting=meeting.pk, org=meeting.organization_id, kind=meeting.kind, last_year=meeting.year - 1):
+        if se.meeting_id == meeting.pk:
+            se.meeting = meeting  # the caller's instance (and its organization)
+            materials.append(se)
+        else:
+            earlier.append(se)
     opinions = _OPINIONS.tuples(meeting=meeting.pk)
     answered: dict[int, set[int]] = {}
     for se_id, op_id in _ANSWERED.tuples(meeting=meeting.pk):
@@ -562,7 +572,8 @@ def assess_meeting(meeting: Meeting) -> MeetingMaterials:
     structured = structured_required(rulebook_of(meeting), meeting.kind, org_info(meeting)) if materials else False
     boilerplate = [c for *_x, c in opinions]
     boilerplate += [se.last_rectification for se in materials]
-    last_year = {key_of(x.member_id): x for x in _last_year(meeting, {se.member_id for se in materials})} if materials else {}
+    authors = {se.member_id for se in materials}
+    last_year = {key_of(x.member_id): x for x in earlier if x.member_id in authors}
     datas = {}
     for se in materials:
         if se.member_id is None:
@@ -609,7 +620,7 @@ def warnings_for(se: SelfExamination) -> list[Warning]:
 # -- the rule-check snapshot --------------------------------------------------------------
 
 
-def contribute(meeting: Meeting, today=None) -> dict:
+def contribute(meeting: Meeting, today=None, snapshot=None) -> dict:
     """`{"self_exams": (SelfExamInfo, …)}` for `meetings.snapshot.build` (fixed query count)."""
     found = assess_meeting(meeting)
     reviews: dict[tuple[int, int], set[str]] = {}
@@ -618,10 +629,8 @@ def contribute(meeting: Meeting, today=None) -> dict:
         numbers[se_id] = max(numbers.get(se_id, 0), number)  # when no version was frozen (imported data)
         if decision == ReviewDecision.APPROVED:
             reviews.setdefault((se_id, number), set()).add(level)
-    frozen: dict[int, int] = {}
-    for se_id, number in _VERSIONS.tuples(meeting=meeting.pk):
-        frozen[se_id] = max(frozen.get(se_id, 0), number)
-    numbers.update(frozen)  # an approval counts for the current submission only
+    # an approval counts for the current submission only
+    numbers.update({se.pk: se.frozen_number for se in found.materials if se.frozen_number is not None})
     infos = []
     for se in found.materials:
         a = found.assessments[se.pk]

@@ -126,7 +126,7 @@ def test_OL_2_2_d_tally_counts_only_sessions_before_the_meeting_and_not_absent(w
 
 def test_contributor_values_replace_builder_values(world):
     meeting = make_meeting(world.b1)
-    snapshot.register_contributor("test-only", lambda m, today=None: {"observers": 7})
+    snapshot.register_contributor("test-only", lambda m, today=None, snapshot=None: {"observers": 7})
     try:
         assert snapshot.build(meeting).observers == 7
     finally:

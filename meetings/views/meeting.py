@@ -44,7 +44,6 @@ STAGE_STEP = {
 
 
 # Every meeting page reads these: compiled once (`core.prepared`).
-_MEETING = Prepared(lambda pk: Meeting.objects.select_related("organization", "campaign", "leading_team", "plan").filter(pk=pk), pk=int)
 _HISTORY = Prepared(lambda meeting: StageChange.objects.filter(meeting_id=meeting).select_related("by"), meeting=int)
 _OVERRIDES = Prepared(lambda meeting: GateOverride.objects.filter(meeting_id=meeting).select_related("by").order_by("at"), meeting=int)
 
@@ -52,11 +51,12 @@ _OVERRIDES = Prepared(lambda meeting: GateOverride.objects.filter(meeting_id=mee
 def get_meeting(request, pk, perm="meeting.view"):
     """The meeting, or 404 when it does not exist or lies outside what the user may `perm`: the
     answer of `get_visible_or_404` (`has_perm` applies to one organization the rule `scope_q`
-    writes as SQL), without building that WHERE clause on every page."""
-    found = _MEETING.objects(pk=pk)
-    if not found or not has_perm(request.user, perm, found[0].organization):
+    writes as SQL), without building that WHERE clause on every page. Read as the rule check's
+    snapshot reads it (`snapshot.load`), so the page does not read it twice."""
+    meeting = snapshots.load(pk)
+    if meeting is None or not has_perm(request.user, perm, meeting.organization):
         raise Http404("未找到或无权查看")
-    return found[0]
+    return meeting
 
 
 @view_permission("meeting.view")
@@ -153,34 +153,37 @@ def _page_context(request, meeting, *, refused=None):
         "next_stage": lifecycle.NEXT_STAGE.get(meeting.stage),
         "refused": refused or [],
         "history": _HISTORY.objects(meeting=meeting.pk),
-        "overrides": _OVERRIDES.objects(meeting=meeting.pk),
         "guidance": engine.guidance_for(meeting.kind, STAGE_STEP.get(meeting.stage, "plan"), rb),
     }
-    if overseer:
-        snap = snapshots.build(meeting, today=today)
-        found = lifecycle.findings(meeting, snapshot=snap)
-        next_stage = ctx["next_stage"]
-        blocking = engine.blockers(found, next_stage) if next_stage else []
-        blocking_ids = {f.rule_id for f in blocking}
-        # Names of whom a finding concerns; OL-2.4.f's only for the secretary and the superior.
-        shown = functools.partial(findings_display.for_viewer, snapshot=snap, confidential=can_see_confidential(request.user, meeting))
-        ctx.update(
-            {
-                "blockers": shown(blocking),
-                "other_findings": shown([f for f in found if f.rule_id not in blocking_ids]),
-                "refused": shown(ctx["refused"]),
-                "obligations": display_rows(timeline(snap, rb)),
-            }
-        )
-        if "gate.override" in perms and meeting.stage != Stage.CLOSED:
-            roles = lifecycle.override_roles_of(request.user, meeting)
-            done = {o.rule_id for o in ctx["overrides"]}
-            choices = [
-                (f.rule_id, f"{f.rule_id} {f.message[:40]}")
-                for f in found
-                if f.severity == "blocker" and f.overridable and not f.overridden and f.rule_id not in done and set(f.override_roles) & roles
-            ]
-            ctx["override_form"] = OverrideForm(choices) if choices else None
+    if not overseer:
+        ctx["overrides"] = _OVERRIDES.objects(meeting=meeting.pk)
+        return ctx
+    snap = snapshots.build(meeting, today=today)
+    # Overrides are rare: their details are read only when the snapshot found one.
+    ctx["overrides"] = _OVERRIDES.objects(meeting=meeting.pk) if snap.overrides else []
+    found = lifecycle.findings(meeting, snapshot=snap)
+    next_stage = ctx["next_stage"]
+    blocking = engine.blockers(found, next_stage) if next_stage else []
+    blocking_ids = {f.rule_id for f in blocking}
+    # Names of whom a finding concerns; OL-2.4.f's only for the secretary and the superior.
+    shown = functools.partial(findings_display.for_viewer, snapshot=snap, confidential=can_see_confidential(request.user, meeting))
+    ctx.update(
+        {
+            "blockers": shown(blocking),
+            "other_findings": shown([f for f in found if f.rule_id not in blocking_ids]),
+            "refused": shown(ctx["refused"]),
+            "obligations": display_rows(timeline(snap, rb)),
+        }
+    )
+    if "gate.override" in perms and meeting.stage != Stage.CLOSED:
+        roles = lifecycle.override_roles_of(request.user, meeting)
+        done = {o.rule_id for o in ctx["overrides"]}
+        choices = [
+            (f.rule_id, f"{f.rule_id} {f.message[:40]}")
+            for f in found
+            if f.severity == "blocker" and f.overridable and not f.overridden and f.rule_id not in done and set(f.override_roles) & roles
+        ]
+        ctx["override_form"] = OverrideForm(choices) if choices else None
     return ctx
 
 
