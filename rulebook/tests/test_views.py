@@ -109,6 +109,27 @@ def test_partials_render_findings_timeline_and_guidance(world):
     assert "抹开面子" in html and "OL-3.1.g" in html
 
 
+def test_findings_escape_every_value_and_show_names_hint_and_gate(world):
+    """`findings_html` writes the markup in Python: every value it prints is escaped (a name or a
+    message may hold "<"), and each part shows as the template did: severity, role, hint, whom it
+    concerns (or that the names are withheld), the gated stage, an empty list's message."""
+    from django.template.loader import render_to_string
+
+    from meetings.findings_display import Shown
+    from rulebook.constants import STAGE_LABELS
+    from rulebook.engine import Finding
+
+    bad = "<script>alert(1)</script>"
+    finding = Finding(rule_id="OL-2.4.c", severity="blocker", message=f"谈话未完成{bad}", clause_ids=("OL-2.4.c",), hint=f"补谈{bad}", gates="ready")
+    html = render_to_string("rulebook/_findings.html", {"findings": [Shown(finding, names=(f"张三{bad}", "李四"))]})
+    assert "<script>" not in html and html.count("&lt;script&gt;") == 3
+    assert 'data-rule="OL-2.4.c" role="alert"' in html and "怎么办：补谈" in html and "涉及：张三&lt;script&gt;alert(1)&lt;/script&gt;、李四" in html
+    assert f"影响进入“{STAGE_LABELS['ready']}”" in html
+    withheld = render_to_string("rulebook/_findings.html", {"findings": [Shown(finding, (), withheld=True)]})
+    assert "涉及人员保密" in withheld and "涉及：" not in withheld
+    assert "没有需要处理的问题" in render_to_string("rulebook/_findings.html", {"findings": []})
+
+
 def test_rules_page_names_the_values_a_meeting_fills_in(client, world):
     client.force_login(world.member)
     html = client.get(reverse("rulebook:detail_latest", kwargs={"slug": "district-2024"}) + "?kind=democratic_life").content.decode()
