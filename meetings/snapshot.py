@@ -224,7 +224,8 @@ def _roster(meeting, today: date) -> tuple[tuple[Person, ...], dict[int, str]]:
 
 # -- the builder ----------------------------------------------------------------------------
 
-# Set on a meeting read by `load`: `build` takes it as is instead of reading it again.
+# Set on a meeting read by `load` (with its one-to-one records): `build(…, as_read=True)` takes
+# it as is, and `record_of` finds the records on it.
 LOADED = "_snapshot_loaded"
 
 
@@ -273,14 +274,15 @@ def load(pk: int):
     return found[0]
 
 
-def build(meeting, today: date | None = None) -> MeetingSnapshot:
-    """The snapshot of `meeting` (a fixed number of queries, then the contributors). A meeting
-    from `load` is used as read; any other instance is read again, so a caller's stale or locked
-    copy never feeds the rules."""
+def build(meeting, today: date | None = None, *, as_read: bool = False) -> MeetingSnapshot:
+    """The snapshot of `meeting` (a fixed number of queries, then the contributors). The meeting
+    is read again (`load`), so that a caller's copy, taken before a write of the same request
+    (a plan saved, then submitted), never feeds the rules; `as_read=True` says the caller read it
+    with `load` and wrote nothing since (the meeting page), so it is used as is."""
     from .models import Meeting
 
     today = today or timezone.localdate()
-    m = meeting if getattr(meeting, LOADED, False) else load(meeting.pk)
+    m = meeting if as_read and getattr(meeting, LOADED, False) else load(meeting.pk)
     if m is None:
         raise Meeting.DoesNotExist(f"meeting {meeting.pk}")
     with together(_ahead(m, today)):

@@ -194,3 +194,16 @@ def test_step_urls_are_the_reversed_urls_under_any_script_prefix(world):
                     assert steps.url_of(step, pk) == reverse(step.url_name, args=[pk])
     finally:
         set_script_prefix("/")
+
+
+def test_snapshot_reads_the_meeting_again_unless_the_caller_says_it_is_as_read(world):
+    """A page reads its meeting with `snapshot.load`; a write later in the same request (a plan
+    saved, then submitted) must not leave the rule check on the copy read before it. Only the
+    meeting page, which writes nothing, passes `as_read=True`."""
+    _last, meeting = _meeting(world)
+    loaded = snapshot.load(meeting.pk)
+    assert snapshot.build(loaded).plan.has_place is False
+    Plan.objects.filter(meeting=meeting).update(place="党员活动室")
+    assert snapshot.build(loaded).plan.has_place is True  # read again
+    assert snapshot.build(loaded, as_read=True).plan.has_place is False  # the copy, as the caller said
+    assert snapshot.build(snapshot.load(meeting.pk), as_read=True).plan.has_place is True

@@ -158,7 +158,7 @@ def _page_context(request, meeting, *, refused=None):
     if not overseer:
         ctx["overrides"] = _OVERRIDES.objects(meeting=meeting.pk)
         return ctx
-    snap = snapshots.build(meeting, today=today)
+    snap = snapshots.build(meeting, today=today, as_read=True)  # `get_meeting` read it with `snapshot.load`
     # Overrides are rare: their details are read only when the snapshot found one.
     ctx["overrides"] = _OVERRIDES.objects(meeting=meeting.pk) if snap.overrides else []
     found = lifecycle.findings(meeting, snapshot=snap)
