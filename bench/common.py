@@ -122,6 +122,10 @@ def bench_secretary(branch, name: str):
             id_number_masked="*" * 14,
             joined_on=datetime.date(2000, 1, 1),
         )
+    elif member.organization_id != branch.pk:  # left over from another dataset in the same database
+        Position.objects.filter(member=member).delete()
+        Member.objects.filter(pk=member.pk).update(organization=branch, is_active=True)
+    if not Position.objects.filter(organization=branch, member=member, kind="secretary", ended_on__isnull=True).exists():
         Position.objects.filter(organization=branch, kind="secretary", ended_on__isnull=True).update(ended_on=datetime.date(2020, 1, 1))
         Position.objects.create(organization=branch, member=member, kind="secretary", started_on=datetime.date(2020, 1, 2))
     return user
