@@ -119,6 +119,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Recover from a restarted database server without restarting the app (issue 11 fault test).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# PostgreSQL: `core.prepared` plans its hot reads once per connection (SQL-level PREPARE). Turn off
+# behind a pooler in transaction mode, which does not keep a session's statements.
+DB_SERVER_STATEMENTS = env.bool("DB_SERVER_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while the single writer commits; IMMEDIATE avoids
     # lock upgrades that fail with "database is locked" under concurrent writes.

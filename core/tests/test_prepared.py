@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 
 from core.prepared import PREFIX, SMALL, Prepared, together
@@ -150,8 +151,6 @@ def test_together_answers_each_read_as_alone_in_one_round_trip_on_postgresql(wor
     """`together` fetches several reads at once on PostgreSQL (joined statements, `nextset`) and
     answers each call from them: same rows, same Python values (dates, decimals, JSON, model
     instances), each result used once; SQLite runs each read as usual."""
-    from django.db import connection
-
     first = make_meeting(world.b1)
     member = make_member(world.b1, name="王党员")
     make_opinion(first, member=member)
@@ -177,3 +176,37 @@ def test_together_answers_each_read_as_alone_in_one_round_trip_on_postgresql(wor
             assert sessions.tuples(meeting=first.pk) == alone[1]
             sessions.tuples(meeting=first.pk + 1)
         assert opinions.rows(meeting=first.pk) == alone[0]  # outside the block: read again
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side statements are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)  # the connection is closed and opened again
+def test_postgresql_plans_each_read_once_per_connection(world, settings):
+    """On PostgreSQL a prepared read runs as `EXECUTE` of a statement declared (`PREPARE`) once per
+    connection, as connection setup (not among a request's queries): same rows as the queryset, a
+    `LIKE` prefix with a literal `%` kept; a new connection declares it again; with
+    `DB_SERVER_STATEMENTS` off the plain SQL runs."""
+    from django.test.utils import CaptureQueriesContext
+
+    def declared(name):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [name])
+            return cursor.fetchone()[0]
+
+    world_org = Organization.objects.get(pk=world.b1.pk)
+    by_prefix = Prepared(lambda prefix: Organization.objects.filter(path__startswith=prefix).order_by("path").values_list("name", flat=True), prefix=PREFIX)
+    expected = list(Organization.objects.filter(path__startswith=world_org.path).order_by("path").values_list("name", flat=True))
+    with CaptureQueriesContext(connection) as first:
+        assert by_prefix.flat(prefix=world_org.path) == expected
+        assert by_prefix.flat(prefix="50%_") == []  # % and _ are literal in the prefix
+    name = by_prefix.compiled().server[0]
+    assert [q["sql"][: len(name) + 9] for q in first.captured_queries] == [f"EXECUTE {name}("] * 2 and declared(name) == 1
+    connection.close()
+    assert declared(name) == 0  # a new connection holds none
+    with CaptureQueriesContext(connection) as again:
+        assert by_prefix.flat(prefix=world_org.path) == expected
+    assert len(again.captured_queries) == 1 and declared(name) == 1
+    settings.DB_SERVER_STATEMENTS = False
+    plain = Prepared(lambda prefix: Organization.objects.filter(path__startswith=prefix).values_list("name", flat=True), prefix=PREFIX)
+    with CaptureQueriesContext(connection) as off:
+        assert sorted(plain.flat(prefix=world_org.path)) == sorted(expected)
+    assert off.captured_queries[0]["sql"].startswith("SELECT")
