@@ -47,9 +47,24 @@ _FETCHED: ContextVar[dict | None] = ContextVar("prepared_fetched", default=None)
 # PostgreSQL: the server-side statements each open connection holds (psycopg connection → names).
 _SERVER_STATEMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _NAMES = itertools.count(1)
-# Parameter types a server-side statement declares, by the Python type of the compiled parameter
-# (bool before int: a bool is an int).
-_PG_TYPES = ((bool, "boolean"), (int, "bigint"), (str, "text"), (datetime.datetime, "timestamptz"), (datetime.date, "date"), (Decimal, "numeric"))
+# Names of the server-side statements → their SQL (what `EXECUTE shh_prepared_N` in a log runs).
+STATEMENTS: dict[str, str] = {}
+
+
+def _pg_type(param) -> str | None:
+    """The type a server-side statement declares for a parameter like `param`: what Django's
+    client-side binding would make of it. A plain int is `unknown`, inferred from where it is used
+    (an id is bigint, a `substring` position integer); psycopg's typed ints (the ORM's `Value()`)
+    keep their type; None when there is no safe declaration (the read then runs as plain SQL)."""
+    from psycopg.types.numeric import Int2, Int4, Int8
+
+    for kind, name in ((bool, "boolean"), (Int2, "smallint"), (Int4, "integer"), (Int8, "bigint"), (int, "unknown"), (str, "text")):
+        if isinstance(param, kind):
+            return name
+    for kind, name in ((datetime.datetime, "timestamptz"), (datetime.date, "date"), (Decimal, "numeric")):
+        if isinstance(param, kind):
+            return name
+    return None
 
 
 @dataclass(frozen=True)
@@ -284,15 +299,13 @@ def _server_statement(sql: str, params) -> tuple[str, str] | None:
     does not keep a session's statements)."""
     if not getattr(settings, "DB_SERVER_STATEMENTS", True):
         return None
-    types = []
-    for param in params:
-        pg_type = next((name for kind, name in _PG_TYPES if isinstance(param, kind)), None)
-        if pg_type is None:
-            return None
-        types.append(pg_type)
+    types = [_pg_type(param) for param in params]
+    if None in types:
+        return None
     numbers = itertools.count(1)
     body = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
     name = f"shh_prepared_{next(_NAMES)}"
+    STATEMENTS[name] = sql
     return name, f"PREPARE {name}({', '.join(types)}) AS {body}" if types else f"PREPARE {name} AS {body}"
 
 
