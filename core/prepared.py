@@ -319,10 +319,9 @@ def _statement(c: _Compiled) -> str:
 
 def _declare(cursor, compiled: list[_Compiled]) -> None:
     """PREPARE on this connection the statements it does not hold yet (one round trip, on its
-    first use of them). A
-    statement outlives a rolled-back transaction (PostgreSQL's PREPARE is not transactional) and
-    dies with the connection; a new connection (after a restart, `CONN_HEALTH_CHECKS`) starts an
-    empty set."""
+    first use of them). A statement outlives a rolled-back transaction (PostgreSQL's PREPARE is
+    not transactional) and dies with the connection; a new connection (after a restart,
+    `CONN_HEALTH_CHECKS`) starts an empty set."""
     missing = [c for c in compiled if c.server is not None]
     if not missing:
         return
