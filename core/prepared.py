@@ -46,6 +46,8 @@ SMALL = "small"
 _FETCHED: ContextVar[dict | None] = ContextVar("prepared_fetched", default=None)
 # PostgreSQL: the server-side statements each open connection holds (psycopg connection → names).
 _SERVER_STATEMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Connections whose set above is unknown since a declaration failed part-way.
+_UNSURE: weakref.WeakSet = weakref.WeakSet()
 _NAMES = itertools.count(1)
 # Names of the server-side statements → their SQL (what `EXECUTE shh_prepared_N` in a log runs).
 STATEMENTS: dict[str, str] = {}
@@ -326,10 +328,23 @@ def _declare(cursor, compiled: list[_Compiled]) -> None:
     if not missing:
         return
     pg = cursor.db.connection
+    # On the driver's cursor, like Django's own per-connection `SET`s: a one-time setup of the
+    # connection, not one of the page's queries (the counts tests pin stay per request).
+    raw = cursor.cursor
+    if pg in _UNSURE:  # a batch failed part-way: ask the server what it holds
+        raw.execute("SELECT name FROM pg_prepared_statements")
+        _SERVER_STATEMENTS[pg] = {row[0] for row in raw.fetchall()}
+        _UNSURE.discard(pg)
     held = _SERVER_STATEMENTS.setdefault(pg, set())
     missing = [c for c in missing if c.server[0] not in held]
     if missing:
-        # On the driver's cursor, like Django's own per-connection `SET`s: a one-time setup of the
-        # connection, not one of the page's queries (the counts tests pin stay per request).
-        cursor.cursor.execute(";\n".join(c.server[1] for c in missing))
+        try:
+            with cursor.db.wrap_database_errors:  # Django's exceptions, as for any query
+                raw.execute(";\n".join(c.server[1] for c in missing))
+        except Exception:
+            # The statements before the failing one stay declared (PREPARE outlives the failed
+            # batch and its rollback): without this the connection would later fail on them with
+            # "already exists", long after the error that caused it.
+            _UNSURE.add(pg)
+            raise
         held.update(c.server[0] for c in missing)

@@ -210,3 +210,25 @@ def test_postgresql_plans_each_read_once_per_connection(world, settings):
     with CaptureQueriesContext(connection) as off:
         assert sorted(plain.flat(prefix=world_org.path)) == sorted(expected)
     assert off.captured_queries[0]["sql"].startswith("SELECT")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side statements are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)  # the failed batch must not leave the test's transaction aborted
+def test_a_declaration_failing_part_way_does_not_break_the_connection_later(world):
+    """The statements declared before a failing one in the same batch stay on the server
+    (PostgreSQL's PREPARE outlives the failure): the connection asks the server what it holds
+    before it declares again, instead of failing on them with "already exists" from then on."""
+    from django.db import ProgrammingError
+    from django.db.models.expressions import RawSQL
+
+    names = Prepared(lambda org: Organization.objects.filter(pk=org).values_list("name", flat=True), org=int)
+    broken = Prepared(lambda org: Organization.objects.filter(pk=org).annotate(x=RawSQL("no_such_column", [])).values_list("x", flat=True), org=int)
+    reads = [(names, {"org": world.b1.pk}), (broken, {"org": world.b1.pk})]
+    with pytest.raises(ProgrammingError), together(reads):
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [names.compiled().server[0]])
+        assert cursor.fetchone()[0] == 1  # declared by the failed batch
+    assert names.flat(org=world.b1.pk) == [world.b1.name]
+    with together([(names, {"org": world.b3.pk}), (names, {"org": world.b1.pk})]):
+        assert names.flat(org=world.b3.pk) == [world.b3.name]
