@@ -6,11 +6,12 @@
   administrator reaches only the enrolment / verification pages, logout and static files.
 """
 
+import functools
 from datetime import timedelta
 
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from . import policy
@@ -19,14 +20,11 @@ _EXEMPT_PREFIXES = ("/static/", "/p/")
 AUTH_AT_KEY = "_auth_at"
 
 
-def _exempt_paths() -> set[str]:
-    return {
-        reverse("accounts:login"),
-        reverse("accounts:logout"),
-        reverse("accounts:password_change"),
-        reverse("accounts:otp_setup"),
-        reverse("accounts:otp_verify"),
-    }
+@functools.lru_cache(maxsize=16)
+def _exempt_paths(script_prefix: str) -> frozenset[str]:
+    """Reversed once per process (and script prefix), not on every request."""
+    names = ("login", "logout", "password_change", "otp_setup", "otp_verify")
+    return frozenset(reverse(f"accounts:{name}") for name in names)
 
 
 def needs_second_factor(user) -> bool:
@@ -59,7 +57,7 @@ class SecurityPolicyMiddleware:
         elif now - started > current.session_absolute_hours * 3600:
             logout(request)
             return redirect(reverse("accounts:login") + "?timeout=1")
-        if request.path.startswith(_EXEMPT_PREFIXES) or request.path in _exempt_paths():
+        if request.path.startswith(_EXEMPT_PREFIXES) or request.path in _exempt_paths(get_script_prefix()):
             return None
         if self._password_must_change(user, current):
             return redirect(reverse("accounts:password_change") + "?expired=1")
