@@ -358,6 +358,8 @@ def ratings(request, pk):
     context = {
         "appraisal": appraisal,
         "table": table,
+        # Nothing to save or confirm once every rating is final or with the superior.
+        "any_editable": any(row[3] for row in table),
         "grades": Grade.choices,
         "findings": results.voting_findings(appraisal) + results.rating_findings(appraisal, [r.rating for r in rows if r.rating]),
     }

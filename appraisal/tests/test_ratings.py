@@ -147,6 +147,29 @@ def test_OL_3_1_d_branch_without_committee_rates_at_the_general_meeting(world, c
     assert "党员大会根据测评情况" in page
 
 
+def test_the_ratings_page_offers_save_and_confirm_only_while_a_rating_can_change(world, client):
+    """Once every rating is final or with the superior the page says so instead of offering
+    buttons that could change nothing."""
+    appraisal = _closed(world)
+    client.force_login(world.secretary)
+    url = f"/appraisal/{appraisal.pk}/ratings/"
+
+    def page():
+        return client.get(url).content.decode()
+
+    _propose(world, appraisal, {world.member_member: Grade.UNQUALIFIED})
+    assert "保存拟定等次</button>" in page() and "确定评定结果</button>" in page()
+    services.finalize_ratings(appraisal, actor=world.secretary)
+    assert "确定评定结果</button>" in page()  # the 不合格 rating still needs its resolution
+    rating = Rating.objects.get(appraisee__member=world.member_member)
+    services.submit_unqualified(rating, actor=world.secretary, body="committee", resolution_date=timezone.localdate(), text="拟评定为不合格。")
+    waiting = page()
+    assert "</button>" not in waiting.split("<h1>组织评定</h1>")[1] and "正待上级党组织审批" in waiting
+    services.approve_unqualified(rating, actor=world.reviewer, comment="同意")
+    done = page()
+    assert "保存拟定等次</button>" not in done and "评定结果已于" in done
+
+
 def test_suggested_grade_is_the_most_voted_with_ties_going_down():
     from appraisal.results import Row
 
