@@ -3,7 +3,6 @@ nothing here answers before voting has closed."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
@@ -165,39 +164,32 @@ def rating_findings(appraisal: Appraisal, ratings=None) -> list[Finding]:
 
 
 def result_sheet(appraisal: Appraisal, rows: list[Row]) -> bytes:
-    """The .xlsx result sheet: per-member tallies and ratings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """The .xlsx result sheet: per-member tallies and ratings, through the one Excel writer
+    (text typed as text, A4 print set-up, header repeated on every page)."""
+    from documents.excel import NUMBER, Column, rows_to_xlsx
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "民主评议结果"
-    ws.append([f"{appraisal.meeting.title} 民主评议党员测评结果"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"有表决权党员{appraisal.eligible_voters}名，收回测评票{appraisal.ballots_cast}张" + ("" if appraisal.quorum_met else "（未达到有效参与比例）")])
-    ws.append([])
-    header = ["序号", "姓名", "预备党员", *[label for _, label in Grade.choices], "合计", "组织评定", "评定状态"]
-    ws.append(header)
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    for i, row in enumerate(rows, start=1):
-        rating = row.rating
-        values = [
+    caption = f"{appraisal.meeting.title} 民主评议党员测评结果（有表决权党员{appraisal.eligible_voters}名，收回测评票{appraisal.ballots_cast}张" + (
+        "）" if appraisal.quorum_met else "，未达到有效参与比例）"
+    )
+    columns = [
+        Column("序号", 6, NUMBER),
+        Column("姓名", 14),
+        Column("预备党员", 9),
+        *[Column(label, 8, NUMBER) for _, label in Grade.choices],
+        Column("合计", 8, NUMBER),
+        Column("组织评定", 12),
+        Column("评定状态", 12),
+    ]
+    lines = [
+        [
             i,
             row.appraisee.name,
             "是" if row.appraisee.is_probationary else "",
             *[row.count(g) for g in GRADE_ORDER],
             row.total,
-            rating.get_grade_display() if rating else "",
-            rating.get_status_display() if rating else "未评定",
+            row.rating.get_grade_display() if row.rating else "",
+            row.rating.get_status_display() if row.rating else "未评定",
         ]
-        ws.append(values)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # names are text, never formulas
-    for column, width in zip("ABCDEFGHIJ", (6, 14, 9, 8, 8, 10, 8, 8, 12, 12)):
-        ws.column_dimensions[column].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        for i, row in enumerate(rows, start=1)
+    ]
+    return rows_to_xlsx("民主评议结果", columns, lines, caption=caption)

@@ -4,8 +4,8 @@ a formula), A4 print setup — and the registers built on it. The 整改台账 c
 once here (`ledger_row`): a meeting's ledger and the rectification app's subtree export
 (`subtree_ledger`, called by `rectification.ledger.export_xlsx`) both use them.
 
-`rows_to_xlsx(title, columns, rows)` is the function other apps call (the oversight dashboard
-export): `columns` is a list of `Column`s or `(title, width)` / `(title, width, kind)` tuples.
+`rows_to_xlsx(title, columns, rows)` is the function other apps call (the appraisal results, the
+oversight dashboard export): `columns` is a list of `Column`s or `(title, width)` / `(title, width, kind)` tuples.
 """
 
 from __future__ import annotations

@@ -111,7 +111,8 @@ def test_results_page_and_xlsx_sheet_after_closing(world, client):
     response = client.get(f"/appraisal/{appraisal.pk}/results.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert "收回测评票3张" in ws["A1"].value and ws["B2"].value == "姓名" and ws.freeze_panes == "A3"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     assert {r[1] for r in rows} == {"赵书记", "钱委员", "孙党员"}
     assert all(r[4] == 3 and r[7] == 3 for r in rows)  # 合格 3, 合计 3
 
