@@ -6,12 +6,11 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from accounts.scoping import get_visible_or_404
+from accounts.scoping import get_visible_or_404, visible_or_404
 from core.errors import DomainError
 from meetings.choices import Stage
 from meetings.models import Meeting, Opinion, Talk
@@ -377,10 +376,7 @@ def list_items(request, filters: Query[ItemFilter]):
 
 
 def _reachable_item(request, item_id):
-    item = RectificationItem.objects.reachable_by(request.user).select_related(*ITEM_RELATED).filter(pk=item_id).first()
-    if item is None:
-        raise Http404("未找到或无权查看")
-    return item
+    return visible_or_404(RectificationItem.objects.reachable_by(request.user).select_related(*ITEM_RELATED).filter(pk=item_id).first())
 
 
 def _item_detail(item):

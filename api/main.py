@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
+from accounts.scoping import NOT_VISIBLE
 from audit.services import record
 from core.errors import ConcurrentEditError, DomainError
 from core.views import public_view
@@ -56,7 +57,7 @@ def _denied(request, exc):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _error(request, "未找到或无权查看", 404)
+    return _error(request, NOT_VISIBLE, 404)
 
 
 @api.exception_handler(AuthenticationError)

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.scoping import not_visible
 from audit.services import record
 from core.views import public_view, view_permission
 from organizations.models import Organization
@@ -27,11 +28,11 @@ def _organization(request, org_pk=None):
         except ValueError:
             org = None
         if org is None:
-            raise Http404("未找到或无权查看")
+            raise not_visible()
         return org, []
     tops = dash.top_organizations(request.user)
     if not tops:
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     return tops[0], tops[1:]
 
 

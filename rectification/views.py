@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.grants import member_of
 from accounts.permissions import has_perm, permission_set
-from accounts.scoping import get_visible_or_404
+from accounts.scoping import get_visible_or_404, not_visible, visible_or_404
 from audit.services import record
 from core.errors import DomainError
 from core.uploads import private_file_response
@@ -37,10 +37,7 @@ def _meeting(request, pk, perm="rectification.ledger"):
 
 
 def _item(request, pk):
-    item = RectificationItem.objects.reachable_by(request.user).select_related(*ITEM_RELATED).filter(pk=pk).first()
-    if item is None:
-        raise Http404("未找到或无权查看")
-    return item
+    return visible_or_404(RectificationItem.objects.reachable_by(request.user).select_related(*ITEM_RELATED).filter(pk=pk).first())
 
 
 def _can(callable_, *args) -> bool:
@@ -148,12 +145,12 @@ def item_create(request, pk):
     """A new item for a problem, by the secretary / main leader or the person the problem is about."""
     problem = Problem.objects.filter(pk=pk).select_related("meeting", "meeting__organization", "owner_member", "organization", "criticism").first()
     if problem is None:
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     manager = has_perm(request.user, "rectification.manage", problem.organization)
     owner = problem.scope == ProblemScope.PERSONAL and problem.owner_member_id and problem.owner_member.user_id == request.user.pk
     if not (manager or owner):
         if not has_perm(request.user, "rectification.ledger", problem.organization):
-            raise Http404("未找到或无权查看")
+            raise not_visible()
         raise PermissionDenied("只有本组织书记（主要负责人）或问题责任人本人可以制定整改事项")
     meeting = problem.meeting
     initial = {
@@ -337,7 +334,7 @@ def evidence_download(request, pk):
     """Evidence only for those who may see its item (OL-4.3.b; abuse case 5: others get 404)."""
     evidence = Evidence.objects.filter(pk=pk).select_related("item").first()
     if evidence is None or not RectificationItem.objects.reachable_by(request.user).filter(pk=evidence.item_id).exists():
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     return private_file_response(evidence.path, evidence.name, evidence.kind)
 
 

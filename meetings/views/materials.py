@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.grants import member_of
 from accounts.permissions import has_perm, require
-from accounts.scoping import get_visible_or_404
+from accounts.scoping import get_visible_or_404, not_visible
 from core.errors import ConcurrentEditError, DomainError
 from core.views import public_view, view_permission
 from core.views import show_domain_error as _show_error
@@ -36,7 +36,7 @@ def _material(request, pk) -> SelfExamination:
     visible = Meeting.objects.visible_to(request.user)
     se = get_object_or_404(SelfExamination.objects.select_related("meeting__organization", "member").filter(meeting__in=visible), pk=pk)
     if not services.can_view(request.user, se):
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     return se
 
 

@@ -7,12 +7,12 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_perm, permission_set, require, scope_q
+from accounts.scoping import not_visible
 from core.errors import DomainError
 from core.prepared import Prepared
 from core.views import show_domain_error as show_error
@@ -55,7 +55,7 @@ def get_meeting(request, pk, perm="meeting.view"):
     snapshot reads it (`snapshot.load`), so the page does not read it twice."""
     meeting = snapshots.load(pk)
     if meeting is None or not has_perm(request.user, perm, meeting.organization):
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     return meeting
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.grants import member_of
-from accounts.permissions import permission_set, scope_q
-from accounts.scoping import get_visible_or_404
+from accounts.permissions import permission_set
+from accounts.scoping import get_visible_or_404, not_visible, row_or_404
 from core import throttle
 from core.errors import DomainError
 from core.views import public_view, view_permission
@@ -34,14 +34,6 @@ PUBLIC_DAILY_LIMIT = 500  # per meeting and day, whoever sends them
 
 def meeting_for(request, pk, perm="meeting.view"):
     return get_visible_or_404(Meeting.objects.select_related("organization"), request.user, perm, pk=pk)
-
-
-def row_or_404(queryset, user, perm: str, org_field: str = "meeting__organization", **lookup):
-    """A meeting-owned row (opinion, talk, sitting …) the user may `perm` on its organization."""
-    obj = queryset.filter(scope_q(user, perm, org_field), **lookup).first()
-    if obj is None:
-        raise Http404("未找到或无权查看")
-    return obj
 
 
 ERRORS = (DomainError, PermissionDenied)
@@ -258,7 +250,7 @@ def opinion_edit(request, pk):
     opinion = row_or_404(Opinion.objects.select_related("meeting", "meeting__organization", "target_member"), request.user, "meeting.record", pk=pk)
     meeting = opinion.meeting
     if not visible_opinions(meeting, request.user).filter(pk=opinion.pk).exists():
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     initial = {
         "target": f"m{opinion.target_member_id}" if opinion.target_member_id else "team",
         "content": opinion.content,
@@ -355,7 +347,7 @@ def opinion_link(request, pk):
 def summary_page(request, pk):
     meeting = meeting_for(request, pk)
     if not can_see_confidential(request.user, meeting):
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     versions = list(OpinionSummary.objects.filter(meeting=meeting).order_by("-number"))
     shown = versions[0] if versions else None
     wanted = request.GET.get("v")
@@ -409,7 +401,7 @@ def _recipients(meeting):
 def feedback_page(request, pk):
     meeting = meeting_for(request, pk)
     if not can_see_confidential(request.user, meeting):
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     recipients = _recipients(meeting)
     return render(
         request,
@@ -452,7 +444,7 @@ def feedback_personal(request, pk):
     """OL-2.3.e: the secretary (or, for the secretary's own opinions, the superior) feeds back."""
     meeting = meeting_for(request, pk)
     if not can_see_confidential(request.user, meeting):
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     form = FeedbackForm(request.POST, recipients=_recipients(meeting))
     if not form.is_valid():
         messages.error(request, "请选择反馈对象、方式并填写日期。")

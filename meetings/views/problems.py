@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_set
+from accounts.scoping import row_or_404
 from core.views import view_permission
 from rectification import services as rectification_services
 from rectification.choices import ProblemScope, ProblemSource
@@ -14,7 +15,7 @@ from rectification.models import Problem
 
 from ..services import problems as svc
 from ..services.prep_common import roster
-from .opinions import ERRORS, meeting_for, row_or_404, show_error
+from .opinions import ERRORS, meeting_for, show_error
 
 
 @never_cache

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_set
+from accounts.scoping import row_or_404
 from core.errors import DomainError
 from core.views import view_permission
 
@@ -17,7 +18,7 @@ from ..choices import CriticismKind, ParticipationMode, SittingKind, SittingStat
 from ..models import Attendance, Closing, Commentary, Criticism, Opinion, Sitting
 from ..services import sittings as svc
 from ..services.prep_common import committee_members, roster
-from .opinions import DATE, ERRORS, meeting_for, row_or_404, show_error
+from .opinions import DATE, ERRORS, meeting_for, show_error
 
 
 class OpenForm(forms.Form):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import permission_set, require, scope_q
+from accounts.permissions import permission_set, require
+from accounts.scoping import row_or_404
 from core.errors import DomainError
 from core.views import view_permission
 from rulebook import engine
@@ -28,14 +28,6 @@ GRID_MODES = [
     (ParticipationMode.AT_FLOW_ORG, "在流入/流出地"),
     (ParticipationMode.ABSENT, "缺席"),
 ]
-
-
-def _scoped(queryset, user, perm, pk):
-    """A row of a meeting the user may `perm` (rows elsewhere are a 404)."""
-    row = queryset.filter(scope_q(user, perm, "meeting__organization"), pk=pk).first()
-    if row is None:
-        raise Http404("未找到或无权查看")
-    return row
 
 
 def _context(request, meeting, session_form=None, reading_form=None):
@@ -101,7 +93,7 @@ def reading_add(request, pk):
 @require_POST
 @view_permission("meeting.manage")
 def reading_delete(request, pk):
-    reading = _scoped(Reading.objects.select_related("meeting__organization"), request.user, "meeting.manage", pk)
+    reading = row_or_404(Reading.objects.select_related("meeting__organization"), request.user, "meeting.manage", pk=pk)
     try:
         study.remove_reading(reading, actor=request.user)
     except DomainError as exc:
@@ -130,7 +122,7 @@ def session_add(request, pk):
 @require_POST
 @view_permission("meeting.manage")
 def session_delete(request, pk):
-    session = _scoped(StudySession.objects.select_related("meeting__organization"), request.user, "meeting.manage", pk)
+    session = row_or_404(StudySession.objects.select_related("meeting__organization"), request.user, "meeting.manage", pk=pk)
     try:
         study.delete_session(session, actor=request.user)
     except DomainError as exc:
@@ -144,7 +136,7 @@ def session_delete(request, pk):
 @view_permission("meeting.record")
 def attendance_save(request, pk):
     """The grid posts one select per member for one session: `m<member id>` = mode."""
-    session = _scoped(StudySession.objects.select_related("meeting__organization"), request.user, "meeting.record", pk)
+    session = row_or_404(StudySession.objects.select_related("meeting__organization"), request.user, "meeting.record", pk=pk)
     require(request.user, "meeting.record", session.meeting.organization)
     entries = {}
     for name, value in request.POST.items():
@@ -169,7 +161,7 @@ def attendance_save(request, pk):
 @require_POST
 @view_permission("meeting.participate")
 def self_study(request, pk):
-    session = _scoped(StudySession.objects.select_related("meeting__organization"), request.user, "meeting.participate", pk)
+    session = row_or_404(StudySession.objects.select_related("meeting__organization"), request.user, "meeting.participate", pk=pk)
     try:
         study.confirm_self_study(session, actor=request.user)
     except DomainError as exc:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.grants import member_of
 from accounts.permissions import permission_set
+from accounts.scoping import not_visible, row_or_404
 from core.errors import DomainError
 from core.views import view_permission
 
@@ -20,7 +21,7 @@ from ..choices import TalkFlagKind, TalkForm, TalkKind
 from ..models import Talk, TalkFlag
 from ..services import talks as svc
 from ..services.prep_common import PREP_STAGES, can_see_confidential, is_dl, is_superior_user, leaders, overseen_heads, roster, terms
-from .opinions import DATE, ERRORS, meeting_for, row_or_404, show_error
+from .opinions import DATE, ERRORS, meeting_for, show_error
 
 SUPERIOR_CHOICE = "superior"
 
@@ -195,7 +196,7 @@ def talk_edit(request, pk):
     talk = row_or_404(Talk.objects.select_related("meeting", "meeting__organization", "member_a", "member_b", "user_a"), request.user, "meeting.view", pk=pk)
     meeting = talk.meeting
     if not svc.visible_talks(meeting, request.user).filter(pk=talk.pk).exists():
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     initial = {f: getattr(talk, f) for f in ("held_on", "scheduled_on", "form", "place", "key_points", "opinions_heard", "follow_up")}
     initial["expected"] = svc.talk_fingerprint(talk)
     form = EditTalkForm(request.POST or None, initial=initial)
@@ -281,9 +282,9 @@ def _subject(request, meeting):
     if subject is None:
         if is_dl(meeting) and (svc.is_secretary_user(request.user, meeting) or is_superior_user(request.user, meeting)) and team and not wanted:
             return team[0], team
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     if not svc.may_see_talks_of(request.user, meeting, subject):
-        raise Http404("未找到或无权查看")
+        raise not_visible()
     return subject, team
 
 
