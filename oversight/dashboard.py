@@ -15,6 +15,7 @@ from .models import STAGES
 PERM = "oversight.view"
 STAGE_LABELS = dict(Stage.choices)
 OVERDUE_LABELS = (
+    ("overdue_held", "会期已过未召开", "OL-1.2.a、DL-1.2.a"),
     ("overdue_plan_filing", "方案报备逾期", "DL-2.2.c"),
     ("overdue_notice", "会前公告/公示逾期", "DL-2.3.a、OL-2.5.e"),
     ("overdue_report", "上报材料逾期", "OL-4.2.a、DL-4.2.a"),
@@ -118,7 +119,7 @@ def export_xlsx(context: dict) -> bytes:
     head += ["方案待审批", "材料待审核"] + [label for label, _, _ in context["overdue_labels"]]
     head += ["整改中", "整改逾期", "已销号", "报告逾期报送", "报告被退回"]
     fields = [f"{p}_{s}" for p in ("ol", "dl") for s in STAGES]
-    fields += ["plans_awaiting", "materials_awaiting", "overdue_plan_filing", "overdue_notice", "overdue_report", "overdue_circular"]
+    fields += ["plans_awaiting", "materials_awaiting", *[f for f, _, _ in OVERDUE_LABELS]]
     fields += ["items_open", "items_overdue", "items_closed", "reports_late", "reports_returned"]
     rows = list(context["rows"])
     if context["own_row"] is not None:

@@ -17,6 +17,7 @@ STAGE_FIELDS = tuple(f"{p}_{s}" for p in ("ol", "dl") for s in STAGES)
 OTHER_FIELDS = (
     "plans_awaiting",
     "materials_awaiting",
+    "overdue_held",
     "overdue_plan_filing",
     "overdue_notice",
     "overdue_report",

@@ -1,5 +1,5 @@
-"""The dated obligations a superior tracks across a subtree, per meeting (issue 8 item 6):
-plan filing (DL-2.2.c), public notice (DL-2.3.a; OL-2.5.e for community branches), report
+"""The dated obligations a superior tracks across a subtree, per meeting (issue 8 item 6): the
+meeting itself, held by the end of its slot (OL-1.2.a, DL-1.2.a), plan filing (DL-2.2.c), public notice (DL-2.3.a; OL-2.5.e for community branches), report
 (OL-4.2.a, DL-4.2.a) and 通报 (DL-4.3.a).
 
 Dates come from `rulebook.dates` (the one interpretation of "15日前", "15日内", "一个月内")
@@ -21,6 +21,9 @@ from .choices import ObligationKind
 from .models import Obligation
 
 DEFAULT_PARAMS = {
+    "ol_meetings_per_year": 2,
+    "ol_mid_year_window": {"start": "06-01", "end": "08-31"},
+    "ol_year_end_window": {"start": "11-01", "end": "01-31"},
     "dl_plan_report_lead_days": 15,
     "dl_public_notice_lead_days": 15,
     "ol_report_within_days": 15,
@@ -51,11 +54,31 @@ def params(slug: str, version: str) -> dict:
     return {name: rulebook.param(name, default) for name, default in DEFAULT_PARAMS.items()}
 
 
-def compute(*, kind: str, sector: str, meeting_day, ended_on, filed_on, notice_on, reported_on, circular_on, p: dict) -> list[Due]:
+def compute(
+    *,
+    kind: str,
+    sector: str,
+    meeting_day,
+    ended_on,
+    filed_on,
+    notice_on,
+    reported_on,
+    circular_on,
+    p: dict,
+    half: str = "",
+    year=None,
+    window_end=None,
+    special: bool = False,
+) -> list[Due]:
     """Pure: the obligations of one meeting from its dates. `meeting_day` is T (planned or held),
-    `ended_on` the last closed sitting (None until held)."""
+    `ended_on` the last closed sitting (None until held); `year`, `half` and the round's
+    `window_end` place its slot (no slot obligation without `year`)."""
     counting = p["date_counting"]
     out = []
+    slot_end = dates.slot_end(kind=kind, half=half, year=year, window_end=window_end, params=p, special=special) if year else None
+    if slot_end:
+        clause, role = ("DL-1.2.a", "main_leader") if kind == "democratic_life" else ("OL-1.2.a", "secretary")
+        out.append(Due(ObligationKind.HELD, clause, slot_end, ended_on, role))
     if kind == "democratic_life":
         if meeting_day:
             out.append(
@@ -90,7 +113,7 @@ def for_meeting(meeting) -> list[Due]:
     from django.db.models import Max, Min
 
     from meetings.choices import NoticeKind, SittingStatus
-    from meetings.models import PlanFiling, PublicNotice, Sitting
+    from meetings.models import Campaign, PlanFiling, PublicNotice, Sitting
     from rectification.models import Circular, Report
 
     plan = getattr(meeting, "plan", None) if hasattr(meeting, "plan") else None
@@ -106,6 +129,7 @@ def for_meeting(meeting) -> list[Due]:
     notice_on = _day(PublicNotice.objects.filter(meeting=meeting, kind=notice_kind, published_at__isnull=False).aggregate(d=Min("published_at"))["d"])
     report = Report.objects.filter(meeting=meeting).only("first_submitted_at").first()
     circular = Circular.objects.filter(meeting=meeting).only("published_at").first()
+    window_end = Campaign.objects.filter(pk=meeting.campaign_id).values_list("window_end", flat=True).first() if meeting.campaign_id else None
     return compute(
         kind=meeting.kind,
         sector=meeting.organization.sector,
@@ -116,6 +140,10 @@ def for_meeting(meeting) -> list[Due]:
         reported_on=_day(report.first_submitted_at) if report else None,
         circular_on=_day(circular.published_at) if circular else None,
         p=params(meeting.rulebook_slug, meeting.rulebook_version),
+        half=meeting.half,
+        year=meeting.year,
+        window_end=window_end,
+        special=meeting.special,
     )
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .choices import OVERDUE_FIELD
 from .models import EmailSent, Notification, Obligation
 
 LEAD_DAYS = 3
@@ -144,7 +145,7 @@ def _digest_notifications(today) -> list[Notification]:
     out = []
     for ra in RoleAssignment.objects.active(today).filter(role=Role.REVIEWER).select_related("organization", "user"):
         totals, _ = counts.live(ra.organization, today)
-        overdue = totals["overdue_plan_filing"] + totals["overdue_notice"] + totals["overdue_report"] + totals["overdue_circular"]
+        overdue = sum(totals[field] for field in OVERDUE_FIELD.values())
         parts = [
             ("方案待审批", totals["plans_awaiting"]),
             ("材料待审核", totals["materials_awaiting"]),

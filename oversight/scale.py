@@ -356,6 +356,8 @@ def build(
                 reported_on=reported_on,
                 circular_on=circular_on,
                 p=params,
+                half=half,
+                year=m_year,
             ):
                 w.add(Obligation, meeting_id=mid, organization_id=org_pk, kind=d.kind, clause=d.clause, due_on=d.due_on, done_on=d.done_on, role=d.role)
             return mid

@@ -62,6 +62,32 @@ def months_after(t: date, months: int, counting: str = INCLUSIVE) -> date:
     return add_months(t, months) - timedelta(days=_shift(counting))
 
 
+def slot_window(spec: dict, year: int) -> tuple[date, date]:
+    """A rulebook window such as `ol_year_end_window` ({"start": "MM-DD", "end": "MM-DD"}) in the
+    meeting's year; an end before the start runs into the next year (11-01 … 01-31)."""
+    sm, sd = (int(x) for x in spec["start"].split("-"))
+    em, ed = (int(x) for x in spec["end"].split("-"))
+    return date(year, sm, sd), date(year + (1 if (em, ed) < (sm, sd) else 0), em, ed)
+
+
+def slot_end(*, kind: str, half: str, year: int, window_end: date | None, params, special: bool = False) -> date | None:
+    """OL-1.2.a / DL-1.2.a: the last day a meeting of this slot is held on time: the end of the
+    window the superior set for the round (the campaign), else the rulebook's window for the half
+    (`ol_mid_year_window`, `ol_year_end_window`) or, for a 民主生活会, the end of its year. None for
+    a 组织生活会 without a half, and for the mid-year one where the rulebook asks for one a year
+    (`ol_meetings_per_year` 1: the national baseline), and for a special 民主生活会 (extra to the
+    yearly one, DL-1.2.a). `params` maps parameter names to values."""
+    if special:
+        return None
+    if kind == "org_life":
+        if half not in ("mid_year", "year_end") or (half == "mid_year" and params["ol_meetings_per_year"] < 2):
+            return None
+        if window_end:
+            return window_end
+        return slot_window(params["ol_mid_year_window" if half == "mid_year" else "ol_year_end_window"], year)[1]
+    return window_end or date(year, 12, 31)
+
+
 def counts_before(record: date | None, t: date | None) -> bool:
     """Does a preparation record dated `record` count as "会前" for a meeting on `t`?"""
     if record is None:

@@ -215,6 +215,21 @@ def timeline(snapshot: MeetingSnapshot, rulebook: Rulebook) -> list[Obligation]:
     _prepared(b, t)
 
     held = bool(s.sittings) and all(x.status == "closed" for x in s.sittings)
+    slot_end = (
+        dates.slot_end(kind=s.kind, half=s.half, year=s.year, window_end=s.window[1] if s.window else None, params=rulebook.params, special=s.special)
+        if s.year
+        else None
+    )
+    if slot_end:
+        b.add(
+            "slot",
+            "在会期内召开" + ("（年中）" if s.half == "mid_year" else "（年底）" if s.half == "year_end" else ""),
+            slot_end,
+            held,
+            ["OL-1.2.a"] if ol else ["DL-1.2.a"],
+            "secretary" if ol else "main_leader",
+            done_on=end if held else None,
+        )
     b.add(
         "meeting",
         "召开会议",

@@ -168,7 +168,7 @@ def test_obligation_dates_agree_with_the_rulebook_timeline(world):
     dl_held = make_meeting(world.p1, kind=MeetingKind.DEMOCRATIC_LIFE, stage=Stage.RECTIFYING, held_on=days(-31))
     dl_next = make_meeting(world.p2, kind=MeetingKind.DEMOCRATIC_LIFE, stage=Stage.PLANNING, held_on=days(40), sitting=False)
     ol = make_meeting(world.b2, stage=Stage.RECTIFYING, held_on=days(-10))
-    keys = {"plan_filing": "plan.filing", "notice": "notice.meeting", "report": "report", "circular": "circular"}
+    keys = {"held": "slot", "plan_filing": "plan.filing", "notice": "notice.meeting", "report": "report", "circular": "circular"}
     for meeting in (dl_held, dl_next, ol):
         mine = {o.kind: o.due_on for o in obligations.refresh(meeting)}
         steps = {o.key: o.due for o in timeline(snapshot.build(meeting), lifecycle.rulebook_of(meeting))}
@@ -177,3 +177,52 @@ def test_obligation_dates_agree_with_the_rulebook_timeline(world):
                 continue  # OL-2.5.e: the timeline shows it only for community branches, as here
             assert steps[keys[kind]] == due, (meeting, kind)
         assert mine, meeting
+
+
+def test_OL_1_2_a_a_slot_passed_without_the_meeting_shows_on_the_dashboard_until_it_is_held(world, client, django_capture_on_commit_callbacks):
+    """OL-1.2.a: the superior sees a branch whose 组织生活会 slot ended without the meeting (the
+    round's window, else the rulebook's), counted live and in the rollups alike; the branch's
+    secretary is reminded; holding the meeting clears it. A mid-year meeting pinned to the
+    national baseline (one meeting a year) has no slot deadline."""
+    from core import hooks
+    from meetings.choices import SittingKind, SittingStatus
+    from meetings.models import Campaign, Sitting
+    from oversight import reminders
+    from oversight.models import Notification
+
+    year = days(0).year - 2  # long past whatever the date is today
+    late = make_meeting(world.b1, year=year, half="mid_year", stage=Stage.PREPARING, sitting=False)
+    campaign = Campaign.objects.create(
+        organization=world.p1,
+        kind=MeetingKind.ORG_LIFE,
+        year=year,
+        half="year_end",
+        theme="主题",
+        window_start=datetime.date(year, 11, 1),
+        window_end=datetime.date(year, 12, 15),
+        created_by=world.reviewer,
+    )
+    round_late = make_meeting(world.b2, year=year, half="year_end", stage=Stage.PLANNING, sitting=False)
+    round_late.campaign = campaign
+    round_late.save(update_fields=["campaign"])
+    national = make_meeting(world.b2, year=year, half="mid_year", stage=Stage.PLANNING, sitting=False)
+    national.rulebook_slug, national.rulebook_version = "national-baseline", "1"
+    national.save(update_fields=["rulebook_slug", "rulebook_version"])
+    dues = {m.pk: {o.kind: o for o in obligations.refresh(m)} for m in (late, round_late, national)}
+    assert dues[late.pk]["held"].due_on == datetime.date(year, 8, 31) and dues[late.pk]["held"].clause == "OL-1.2.a"
+    assert dues[round_late.pk]["held"].due_on == datetime.date(year, 12, 15)
+    assert "held" not in dues[national.pk]
+    rollups.rebuild()
+    assert counts.live(world.district)[0]["overdue_held"] == counts.from_rollups(world.district)[0]["overdue_held"] == 2
+    login(client, world.inspector)
+    assert "会期已过未召开" in client.get(reverse("oversight:dashboard")).content.decode()
+    reminders.run()
+    assert Notification.objects.filter(user=world.secretary, key=f"obligation.{Obligation.objects.get(meeting=late, kind='held').pk}", kind="overdue").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Sitting.objects.create(
+            meeting=late, kind=SittingKind.GENERAL, order=1, status=SittingStatus.CLOSED, date=datetime.date(year, 9, 10), place="党员活动室"
+        )
+        hooks.meeting_changed(late.pk)
+    held = Obligation.objects.get(meeting=late, kind="held")
+    assert held.done_on == datetime.date(year, 9, 10)  # held, late: no longer open
+    assert counts.from_rollups(world.district)[0]["overdue_held"] == counts.live(world.district)[0]["overdue_held"] == 1

@@ -14,13 +14,7 @@ REPORT_KINDS = ("brief_check", "check")
 
 
 def _window(ctx: Context, name: str, year: int) -> tuple[date, date]:
-    """A "MM-DD" window in the meeting's year; an end before the start runs into next year."""
-    spec = ctx.param(name)
-    sm, sd = (int(x) for x in spec["start"].split("-"))
-    em, ed = (int(x) for x in spec["end"].split("-"))
-    start = date(year, sm, sd)
-    end = date(year + (1 if (em, ed) < (sm, sd) else 0), em, ed)
-    return start, end
+    return dates.slot_window(ctx.param(name), year)
 
 
 @check

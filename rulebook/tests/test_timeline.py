@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar
 
-from rulebook import engine, ics, samples
+from rulebook import dates, engine, ics, samples
 from rulebook.snapshot import AttendanceInfo, FeedbackInfo
 from rulebook.timeline import timeline
 
-from .helpers import DISTRICT, dl, ol
+from .helpers import DISTRICT, NATIONAL, dl, ol
 
 
 def _by_key(obligations):
@@ -126,3 +126,40 @@ def test_display_rows_carry_the_chinese_dates_and_labels_the_page_shows():
     assert [r["badge"] for r in rows] == ["badge-red", "badge-green", "badge-amber"]
     assert rows[1]["done_on"] == "12月9日" and rows[0]["done_on"] == ""
     assert rows[0]["clauses"] == "DL-2.2.c、DL-2.2.d" and rows[0]["role"] == "党组织书记" and rows[2]["proposal"]
+
+
+def test_OL_1_2_a_slot_ends_with_the_half_window_or_the_rounds_window():
+    """OL-1.2.a: a 组织生活会 is due by the end of its half's window (the district's year-end
+    window runs into January); the window the superior set for the round comes first."""
+    params = DISTRICT.params
+    assert dates.slot_end(kind="org_life", half="mid_year", year=2026, window_end=None, params=params) == date(2026, 8, 31)
+    assert dates.slot_end(kind="org_life", half="year_end", year=2026, window_end=None, params=params) == date(2027, 1, 31)
+    assert dates.slot_end(kind="org_life", half="year_end", year=2026, window_end=date(2026, 12, 20), params=params) == date(2026, 12, 20)
+    assert dates.slot_end(kind="org_life", half="", year=2026, window_end=None, params=params) is None
+
+
+def test_OL_1_2_a_one_meeting_a_year_leaves_the_mid_year_slot_without_a_deadline():
+    """`ol_meetings_per_year`: the district asks for two 组织生活会 a year, the national baseline
+    for one (at year-end, its window ending with December)."""
+    assert DISTRICT.param("ol_meetings_per_year") == 2 and NATIONAL.param("ol_meetings_per_year") == 1
+    assert dates.slot_end(kind="org_life", half="mid_year", year=2026, window_end=None, params=NATIONAL.params) is None
+    assert dates.slot_end(kind="org_life", half="year_end", year=2026, window_end=None, params=NATIONAL.params) == date(2026, 12, 31)
+    by_key = _by_key(timeline(ol(half="mid_year", year=2026), NATIONAL))
+    assert "slot" not in by_key and "slot" in _by_key(timeline(ol(half="mid_year", year=2026), DISTRICT))
+
+
+def test_DL_1_2_a_slot_is_the_deployment_window_or_the_year_and_none_for_a_special_meeting():
+    """DL-1.2.a: the yearly 民主生活会 is held within the window set by the superior, else within
+    its year; a special meeting is extra and has no slot."""
+    params = DISTRICT.params
+    assert dates.slot_end(kind="democratic_life", half="", year=2026, window_end=None, params=params) == date(2026, 12, 31)
+    assert dates.slot_end(kind="democratic_life", half="", year=2026, window_end=date(2027, 1, 15), params=params) == date(2027, 1, 15)
+    assert dates.slot_end(kind="democratic_life", half="", year=2026, window_end=None, params=params, special=True) is None
+
+
+def test_OL_1_2_a_timeline_shows_the_slot_overdue_until_the_meeting_is_held():
+    waiting = ol(half="mid_year", year=2026, meeting_date=None, sittings=(), stage="preparing", today=date(2026, 9, 1))
+    slot = _by_key(timeline(waiting, DISTRICT))["slot"]
+    assert (slot.due, slot.status, slot.clause_ids, slot.role) == (date(2026, 8, 31), "overdue", ("OL-1.2.a",), "secretary")
+    held = _by_key(timeline(ol(half="mid_year", year=2026, today=date(2026, 9, 1)), DISTRICT))["slot"]
+    assert held.status == "done"
