@@ -1,6 +1,7 @@
 """The dated obligations a superior tracks across a subtree, per meeting (issue 8 item 6): the
-meeting itself, held by the end of its slot (OL-1.2.a, DL-1.2.a), plan filing (DL-2.2.c), public notice (DL-2.3.a; OL-2.5.e for community branches), report
-(OL-4.2.a, DL-4.2.a) and 通报 (DL-4.3.a).
+meeting itself, held by the end of its slot (OL-1.2.a, DL-1.2.a), plan filing (DL-2.2.c), public
+notice (DL-2.3.a; OL-2.5.e for community branches), report (OL-4.2.a, DL-4.2.a) and 通报
+(DL-4.3.a).
 
 Dates come from `rulebook.dates` (the one interpretation of "15日前", "15日内", "一个月内")
 with the numbers of the meeting's pinned rulebook, exactly as `rulebook.timeline` computes them;
