@@ -37,7 +37,7 @@ def test_province_shape_at_small_size(db):
     assert (branches, members, per_district) == (40, 20, 1)
     result = scale.build(branches, 1, log=lambda s: None, branches_per_district=per_district)
     root = Organization.objects.get(pk=result["root_id"])
-    cities = list(root.get_children())
+    cities = list(Organization.objects.get_children(root))
     assert root.depth == 1 and len(cities) == 3  # 40 districts, 15 a city
     assert Organization.objects.filter(kind="branch").count() == 40
     assert Organization.objects.find_problems() == ([], [], [], [], [])
