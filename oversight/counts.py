@@ -117,7 +117,8 @@ def _live_queries() -> list:
             qs = qs.filter(**{f"{lookup}__path__startswith": root}).annotate(g=Substr(f"{lookup}__path", 1, child_len))
             return qs.order_by().values("g", *fields).annotate(**aggregates)
 
-        out.append((Prepared(build, unused_ok=True, root=PREFIX, child_len=int, today=datetime.date), fold))
+        # Planned per call: a district and the province root need different plans.
+        out.append((Prepared(build, unused_ok=True, per_call_plan=True, root=PREFIX, child_len=int, today=datetime.date), fold))
     return out
 
 

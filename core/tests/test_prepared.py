@@ -232,3 +232,22 @@ def test_a_declaration_failing_part_way_does_not_break_the_connection_later(worl
     assert names.flat(org=world.b1.pk) == [world.b1.name]
     with together([(names, {"org": world.b3.pk}), (names, {"org": world.b1.pk})]):
         assert names.flat(org=world.b3.pk) == [world.b3.name]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side statements are PostgreSQL's")
+def test_a_read_planned_per_call_is_never_a_server_side_statement(world):
+    """`per_call_plan`: the read runs as plain SQL, so PostgreSQL plans it for each call's values
+    (a subtree prefix matching one district or a whole province needs different plans), never a
+    generic plan of a statement prepared on the connection."""
+    from django.test.utils import CaptureQueriesContext
+
+    world_org = Organization.objects.get(pk=world.b1.pk)
+    by_prefix = Prepared(
+        lambda prefix: Organization.objects.filter(path__startswith=prefix).order_by("path").values_list("name", flat=True), per_call_plan=True, prefix=PREFIX
+    )
+    expected = list(Organization.objects.filter(path__startswith=world_org.path).order_by("path").values_list("name", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(7):  # past the five calls after which a prepared statement may go generic
+            assert by_prefix.flat(prefix=world_org.path) == expected
+    assert by_prefix.compiled().server is None
+    assert all(q["sql"].startswith("SELECT") for q in captured.captured_queries) and len(captured.captured_queries) == 7
