@@ -60,13 +60,19 @@ def _pg_type(param) -> str | None:
     keep their type; None when there is no safe declaration (the read then runs as plain SQL)."""
     from psycopg.types.numeric import Int2, Int4, Int8
 
-    for kind, name in ((bool, "boolean"), (Int2, "smallint"), (Int4, "integer"), (Int8, "bigint"), (int, "unknown"), (str, "text")):
-        if isinstance(param, kind):
-            return name
-    for kind, name in ((datetime.datetime, "timestamptz"), (datetime.date, "date"), (Decimal, "numeric")):
-        if isinstance(param, kind):
-            return name
-    return None
+    # In order: a bool is an int, psycopg's typed ints are ints, a datetime is a date.
+    kinds = (
+        (bool, "boolean"),
+        (Int2, "smallint"),
+        (Int4, "integer"),
+        (Int8, "bigint"),
+        (int, "unknown"),
+        (str, "text"),
+        (datetime.datetime, "timestamptz"),
+        (datetime.date, "date"),
+        (Decimal, "numeric"),
+    )
+    return next((name for kind, name in kinds if isinstance(param, kind)), None)
 
 
 @dataclass(frozen=True)

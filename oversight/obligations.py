@@ -110,11 +110,12 @@ def _day(value):
 
 
 def for_meeting(meeting) -> list[Due]:
-    """Read the meeting's dates (a fixed number of small queries) and compute its obligations."""
+    """Read the meeting's dates (a fixed number of small queries) and compute its obligations.
+    Callers read the meeting with its organization, plan and campaign (`select_related`)."""
     from django.db.models import Max, Min
 
     from meetings.choices import NoticeKind, SittingStatus
-    from meetings.models import Campaign, PlanFiling, PublicNotice, Sitting
+    from meetings.models import PlanFiling, PublicNotice, Sitting
     from rectification.models import Circular, Report
 
     plan = getattr(meeting, "plan", None) if hasattr(meeting, "plan") else None
@@ -130,7 +131,6 @@ def for_meeting(meeting) -> list[Due]:
     notice_on = _day(PublicNotice.objects.filter(meeting=meeting, kind=notice_kind, published_at__isnull=False).aggregate(d=Min("published_at"))["d"])
     report = Report.objects.filter(meeting=meeting).only("first_submitted_at").first()
     circular = Circular.objects.filter(meeting=meeting).only("published_at").first()
-    window_end = Campaign.objects.filter(pk=meeting.campaign_id).values_list("window_end", flat=True).first() if meeting.campaign_id else None
     return compute(
         kind=meeting.kind,
         sector=meeting.organization.sector,
@@ -143,7 +143,7 @@ def for_meeting(meeting) -> list[Due]:
         p=params(meeting.rulebook_slug, meeting.rulebook_version),
         half=meeting.half,
         year=meeting.year,
-        window_end=window_end,
+        window_end=meeting.campaign.window_end if meeting.campaign_id else None,
         special=meeting.special,
     )
 

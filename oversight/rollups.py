@@ -209,7 +209,7 @@ def on_meeting_changed(meeting_id: int) -> None:
 
     try:
         with transaction.atomic():  # a savepoint: a failure never poisons a surrounding transaction
-            meeting = Meeting.objects.select_related("organization", "plan").filter(pk=meeting_id).first()
+            meeting = Meeting.objects.select_related("organization", "plan", "campaign").filter(pk=meeting_id).first()
             if meeting is None:
                 return
             obligations.refresh(meeting)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from .. import dates
 from ..constants import ABSENT, FLEXIBLE_MODES, FLOW_MODE, TEAM
 from ..context import Context, Hit
@@ -11,10 +9,6 @@ from . import check
 
 ANY_EXAM = ("brief_check", "check", "outline")
 REPORT_KINDS = ("brief_check", "check")
-
-
-def _window(ctx: Context, name: str, year: int) -> tuple[date, date]:
-    return dates.slot_window(ctx.param(name), year)
 
 
 @check
@@ -27,7 +21,7 @@ def ol_half_window(ctx: Context):
     if s.meeting_date is None:
         return ()
     year = s.year or s.meeting_date.year
-    start, end = _window(ctx, "ol_mid_year_window" if s.half == "mid_year" else "ol_year_end_window", year)
+    start, end = dates.slot_window(ctx.param("ol_mid_year_window" if s.half == "mid_year" else "ol_year_end_window"), year)
     if start <= s.meeting_date <= end:
         return ()
     return Hit((s.meeting_date,), {"start": start, "end": end})

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             from meetings.models import Meeting
 
             n = 0
-            for meeting in Meeting.objects.select_related("organization", "plan").iterator(chunk_size=500):
+            for meeting in Meeting.objects.select_related("organization", "plan", "campaign").iterator(chunk_size=500):
                 obligations.refresh(meeting)
                 n += 1
             self.stdout.write(f"期限事项：{n} 个会议")
